@@ -1,0 +1,102 @@
+import { LitElement, html } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { ChatAdapter } from '../../adapter/types.js';
+import { stringsFor, isRtl, type Strings } from '../../i18n/strings.js';
+import { styles } from './secure-chat.styles.js';
+
+export type Theme = 'light' | 'dark' | 'auto';
+
+/** Fired once the element has rendered and is ready for use. */
+export class BmReadyEvent extends Event {
+  static readonly eventName = 'bm-ready';
+  constructor() {
+    super(BmReadyEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/**
+ * An end-to-end encrypted chat: thread list, messages and composer in one element.
+ *
+ * @tagname bm-secure-chat
+ * @summary An embeddable, end-to-end encrypted chat widget.
+ *
+ * @csspart base - The outer wrapper of everything the element renders.
+ * @csspart empty - The empty state shown when there is no conversation.
+ *
+ * @cssproperty [--bm-color-bg=#ffffff] - Background of the widget.
+ * @cssproperty [--bm-color-surface=#f4f5f7] - Background of raised surfaces (lists, composer).
+ * @cssproperty [--bm-color-text=#1b1d21] - Main text colour.
+ * @cssproperty [--bm-color-muted=#5b6170] - Secondary text colour.
+ * @cssproperty [--bm-color-accent=#2450c8] - Accent colour for links, focus and buttons.
+ * @cssproperty [--bm-color-border=#d5d8de] - Border colour.
+ * @cssproperty [--bm-font-family=system-ui] - Font family.
+ * @cssproperty [--bm-font-size=1rem] - Base font size.
+ * @cssproperty [--bm-space=0.75rem] - Base spacing unit.
+ * @cssproperty [--bm-radius=0.5rem] - Corner radius of the widget and its controls.
+ * @cssproperty [--bm-bubble-radius=1rem] - Corner radius of message bubbles.
+ * @cssproperty [--bm-bubble-own-bg=#2450c8] - Background of the user's own messages.
+ * @cssproperty [--bm-bubble-own-fg=#ffffff] - Text colour of the user's own messages.
+ * @cssproperty [--bm-bubble-other-bg=#eceef2] - Background of other people's messages.
+ * @cssproperty [--bm-bubble-other-fg=#1b1d21] - Text colour of other people's messages.
+ *
+ * @event {BmReadyEvent} bm-ready - The element has rendered for the first time.
+ */
+export class BmSecureChat extends LitElement {
+  static override styles = styles;
+
+  /** Base URL of a backend that speaks the bm-secure-chat HTTP protocol. */
+  @property({ reflect: true }) endpoint: string | null = null;
+
+  /** Show this one thread only (the matter-chat mode). */
+  @property({ reflect: true }) thread: string | null = null;
+
+  /** Colour theme: `light`, `dark`, or `auto` to follow the system. */
+  @property({ reflect: true }) theme: Theme = 'auto';
+
+  /** Language of the UI (BCP 47); falls back to the nearest `lang` of the page, then English. */
+  @property({ reflect: true }) override lang!: string;
+
+  /** Text direction: `ltr`, `rtl`, or unset to follow the language. */
+  @property({ reflect: true }) override dir!: string;
+
+  /** Any `ChatAdapter`; takes precedence over `endpoint`. */
+  @property({ attribute: false }) adapter: ChatAdapter | null = null;
+
+  /** Overrides of any UI text, by key. */
+  @property({ attribute: false }) strings: Partial<Strings> = {};
+
+  private readyFired = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('theme')) this.setAttribute('theme', this.theme);
+  }
+
+  private get language(): string {
+    return this.lang || this.closest('[lang]')?.getAttribute('lang') || 'en';
+  }
+
+  private get text(): Strings {
+    return { ...stringsFor(this.language), ...this.strings };
+  }
+
+  protected override render() {
+    const t = this.text;
+    const dir = this.dir || (isRtl(this.language) ? 'rtl' : 'ltr');
+    return html`
+      <section part="base" role="region" aria-label=${t.chatLabel} dir=${dir}>
+        <div part="empty" role="status">
+          <h2>${t.emptyTitle}</h2>
+          <p>${t.emptyBody}</p>
+        </div>
+      </section>
+    `;
+  }
+
+  protected override firstUpdated(): void {
+    if (!this.readyFired) {
+      this.readyFired = true;
+      this.dispatchEvent(new BmReadyEvent());
+    }
+  }
+}

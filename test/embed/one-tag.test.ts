@@ -1,0 +1,39 @@
+import { expect } from '@open-wc/testing';
+
+/** Loads a plain HTML page from test/embed/fixtures in an iframe; the page's only integration is a script tag. */
+async function loadPage(path: string): Promise<Window> {
+  const frame = document.createElement('iframe');
+  frame.src = path;
+  document.body.append(frame);
+  await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  return frame.contentWindow!;
+}
+
+async function renderedShadow(win: Window): Promise<ShadowRoot> {
+  await win.customElements.whenDefined('bm-secure-chat');
+  const el = win.document.querySelector('bm-secure-chat') as HTMLElement & { updateComplete: Promise<boolean> };
+  await el.updateComplete;
+  return el.shadowRoot!;
+}
+
+describe('the built one-tag entry (dist/bm-secure-chat.js)', () => {
+  it('defines and renders <bm-secure-chat> from one script tag in a page served from another folder', async () => {
+    const win = await loadPage('/test/embed/fixtures/one-tag.html');
+    const shadow = await renderedShadow(win);
+    expect(win.customElements.get('bm-secure-chat')).to.be.a('function');
+    expect(shadow.querySelector('[part~="base"]')).to.exist;
+    expect(shadow.textContent).to.contain('No conversations yet');
+  });
+
+  it('survives being loaded twice on one page (two plugins bundling it) with a warning, not an error', async () => {
+    const errors: string[] = [];
+    const frame = document.createElement('iframe');
+    frame.src = '/test/embed/fixtures/twice.html';
+    document.body.append(frame);
+    frame.contentWindow!.addEventListener('error', (e) => errors.push(String(e.message)));
+    await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+    const shadow = await renderedShadow(frame.contentWindow!);
+    expect(shadow.querySelector('[part~="base"]')).to.exist;
+    expect(errors).to.deep.equal([]);
+  });
+});

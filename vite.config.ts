@@ -1,0 +1,45 @@
+import { defineConfig, type UserConfig } from 'vite';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as {
+  dependencies?: Record<string, string>;
+};
+const dependencies = Object.keys(pkg.dependencies ?? {});
+const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+
+/**
+ * Two library builds, chosen by `--mode`:
+ * - `embed` (default): dist/bm-secure-chat.js, everything bundled (Lit included). Lazily loaded chunks sit
+ *   beside it and are imported relative to it, so the folder works from any path or CDN.
+ * - `lib`: dist/index.js for people who bundle themselves; dependencies stay imports.
+ */
+export default defineConfig(({ mode }): UserConfig => {
+  const embed = mode !== 'lib';
+  const entry: Record<string, string> = embed ? { 'bm-secure-chat': src('embed.ts') } : { index: src('index.ts') };
+  return {
+    publicDir: false,
+    define: embed ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
+    resolve: { conditions: ['production', 'browser', 'module', 'import', 'default'] },
+    build: {
+      target: 'es2022',
+      outDir: 'dist',
+      emptyOutDir: false,
+      sourcemap: true,
+      minify: embed,
+      reportCompressedSize: false,
+      lib: {
+        entry,
+        formats: ['es'],
+        fileName: (_format, name) => `${name}.js`,
+      },
+      rollupOptions: {
+        external: embed ? [] : (id: string) => dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`)),
+        output: {
+          chunkFileNames: embed ? 'chunks/[name]-[hash].js' : '[name].js',
+          minify: embed,
+        },
+      },
+    },
+  };
+});

@@ -1,0 +1,71 @@
+// Browser tests: Chromium through Playwright and Firefox ESR through Puppeteer (WebDriver BiDi), both the
+// Debian builds on this machine. No tool downloads a browser of its own.
+import { playwrightLauncher } from '@web/test-runner-playwright';
+import { puppeteerLauncher } from '@web/test-runner-puppeteer';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { fileURLToPath } from 'node:url';
+import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
+import { defaultReporter } from '@web/test-runner';
+import { serverPlugin } from './scripts/wtr-server-plugin.mjs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+
+/** The outside test vectors (../shared/vectors) are served read-only at /vectors/. */
+const vectorsDir = process.env.BM_VECTORS_DIR ?? fileURLToPath(new URL('../shared/vectors/', import.meta.url));
+async function serveVectors(ctx, next) {
+  if (!ctx.path.startsWith('/vectors/')) return next();
+  const name = basename(ctx.path);
+  try {
+    ctx.body = await readFile(vectorsDir + name);
+    ctx.type = name.endsWith('.json') ? 'application/json' : 'text/plain';
+  } catch {
+    ctx.status = 404;
+  }
+}
+
+const only = process.env.BM_BROWSERS ? process.env.BM_BROWSERS.split(',') : ['chromium', 'firefox'];
+
+const chromium = playwrightLauncher({
+  product: 'chromium',
+  launchOptions: {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  },
+});
+
+const firefox = puppeteerLauncher({
+  launchOptions: {
+    browser: 'firefox',
+    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    headless: true,
+  },
+});
+
+const browsers = [only.includes('chromium') && chromium, only.includes('firefox') && firefox].filter(Boolean);
+
+/** One group per layer, so `npm test -- --group crypto` runs one area alone. */
+const layers = ['utils', 'crypto', 'vault', 'adapter', 'engine', 'state', 'ui', 'embed'];
+
+export default {
+  rootDir: fileURLToPath(new URL('.', import.meta.url)),
+  nodeResolve: { exportConditions: [process.env.BM_LIT_MODE === 'production' ? 'production' : 'development'] },
+  browsers,
+  concurrency: 1,
+  concurrentBrowsers: 2,
+  testsFinishTimeout: 10 * 60_000,
+  browserStartTimeout: 120_000,
+  testFramework: { config: { timeout: 60_000 } },
+  middleware: [serveVectors],
+  plugins: [serverPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+  reporters: [defaultReporter(), summaryReporter()],
+  groups: layers.map((name) => ({ name, files: `test/${name}/**/*.test.ts` })),
+};
