@@ -22,8 +22,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.name='eval']", message: 'No eval: the widget must run under a strict CSP.' },
-        { selector: "NewExpression[callee.name='Function']", message: 'No new Function: the widget must run under a strict CSP.' },
+        {
+          selector: "CallExpression[callee.name='eval']",
+          message: 'No eval: the widget must run under a strict CSP.',
+        },
+        {
+          selector: "NewExpression[callee.name='Function']",
+          message: 'No new Function: the widget must run under a strict CSP.',
+        },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
@@ -42,6 +48,9 @@ export default tseslint.config(
   },
   {
     files: ['test/**/*.ts'],
-    rules: { '@typescript-eslint/no-unused-expressions': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-unused-expressions': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
   },
 );

@@ -16,7 +16,9 @@ const src = (path: string) => fileURLToPath(new URL(`./src/${path}`, import.meta
  */
 export default defineConfig(({ mode }): UserConfig => {
   const embed = mode !== 'lib';
-  const entry: Record<string, string> = embed ? { 'bm-secure-chat': src('embed.ts') } : { index: src('index.ts') };
+  const entry: Record<string, string> = embed
+    ? { 'bm-secure-chat': src('embed.ts') }
+    : { index: src('index.ts') };
   return {
     publicDir: false,
     define: embed ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
@@ -34,7 +36,9 @@ export default defineConfig(({ mode }): UserConfig => {
         fileName: (_format, name) => `${name}.js`,
       },
       rollupOptions: {
-        external: embed ? [] : (id: string) => dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`)),
+        external: embed
+          ? []
+          : (id: string) => dependencies.some((dep) => id === dep || id.startsWith(`${dep}/`)),
         output: {
           chunkFileNames: embed ? 'chunks/[name]-[hash].js' : '[name].js',
           minify: embed,

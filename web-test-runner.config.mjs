@@ -11,7 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 
 /** The outside test vectors (../shared/vectors) are served read-only at /vectors/. */
-const vectorsDir = process.env.BM_VECTORS_DIR ?? fileURLToPath(new URL('../shared/vectors/', import.meta.url));
+const vectorsDir =
+  process.env.BM_VECTORS_DIR ?? fileURLToPath(new URL('../shared/vectors/', import.meta.url));
 async function serveVectors(ctx, next) {
   if (!ctx.path.startsWith('/vectors/')) return next();
   const name = basename(ctx.path);
@@ -57,7 +58,9 @@ const layers = ['utils', 'crypto', 'vault', 'adapter', 'engine', 'state', 'ui', 
 
 export default {
   rootDir: fileURLToPath(new URL('.', import.meta.url)),
-  nodeResolve: { exportConditions: [process.env.BM_LIT_MODE === 'production' ? 'production' : 'development'] },
+  nodeResolve: {
+    exportConditions: [process.env.BM_LIT_MODE === 'production' ? 'production' : 'development'],
+  },
   browsers,
   concurrency: 1,
   concurrentBrowsers: 2,
@@ -65,7 +68,14 @@ export default {
   browserStartTimeout: 120_000,
   testFramework: { config: { timeout: 60_000 } },
   middleware: [serveVectors],
-  plugins: [serverPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+  plugins: [
+    serverPlugin(),
+    esbuildPlugin({
+      ts: true,
+      target: 'es2022',
+      tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
+    }),
+  ],
   reporters: [defaultReporter(), summaryReporter()],
   groups: layers.map((name) => ({ name, files: `test/${name}/**/*.test.ts` })),
 };

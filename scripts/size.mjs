@@ -29,7 +29,14 @@ for (const file of jsFiles('dist')) {
   const limit = budget.entries[name]?.gzip ?? (name.startsWith('chunks/') ? budget.chunks.gzip : null);
   const ok = limit === null || gzip <= limit;
   if (!ok) over++;
-  rows.push([name, kb(bytes.length), kb(gzip), kb(brotli), limit === null ? '-' : kb(limit), ok ? 'ok' : 'OVER']);
+  rows.push([
+    name,
+    kb(bytes.length),
+    kb(gzip),
+    kb(brotli),
+    limit === null ? '-' : kb(limit),
+    ok ? 'ok' : 'OVER',
+  ]);
 }
 const header = ['file', 'raw', 'gzip', 'brotli', 'budget (gzip)', ''];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -12,7 +12,11 @@ let backend = null;
 if (existsSync('demo/server/main.mjs')) {
   const { startServer } = await import('../demo/server/main.mjs');
   if (typeof startServer === 'function') {
-    backend = await startServer({ port: Number(process.env.BM_SERVER_PORT ?? 8787), dataDir: './data', host });
+    backend = await startServer({
+      port: Number(process.env.BM_SERVER_PORT ?? 8787),
+      dataDir: './data',
+      host,
+    });
     console.log(`reference server: ${backend.url}`);
   }
 }

@@ -55,7 +55,12 @@ async function browserTests(label, wtrArgs, env = {}) {
 async function nodeTests(label, pattern) {
   const files = pattern.filter((p) => existsSync(p));
   if (files.length === 0) return;
-  const { code, stdout } = await runCapture('node', ['--test', '--test-reporter=spec', '--test-concurrency=1', ...files]);
+  const { code, stdout } = await runCapture('node', [
+    '--test',
+    '--test-reporter=spec',
+    '--test-concurrency=1',
+    ...files,
+  ]);
   const count = (word) => Number(stdout.match(new RegExp(`ℹ ${word} (\\d+)`))?.[1] ?? 0);
   const passed = count('pass');
   const failed = count('fail') + (code !== 0 && count('fail') === 0 ? 1 : 0);
@@ -76,7 +81,11 @@ ensureBrowsers();
 if (group && NODE_GROUPS.includes(group)) {
   await nodeTests(group, nodeSuites[group]);
 } else if (group) {
-  await browserTests(group, ['--group', group, ...args.filter((_, i) => i !== groupIndex && i !== groupIndex + 1)]);
+  await browserTests(group, [
+    '--group',
+    group,
+    ...args.filter((_, i) => i !== groupIndex && i !== groupIndex + 1),
+  ]);
 } else {
   await check('typecheck', 'npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
   await check('lint', 'npx', ['eslint', '.']);

@@ -29,7 +29,8 @@ export function summaryReporter({ file = '.tmp/wtr-summary.json' } = {}) {
       mkdirSync('.tmp', { recursive: true });
       writeFileSync(file, JSON.stringify(perBrowser, null, 2));
       const lines = Object.entries(perBrowser).map(
-        ([name, c]) => `${name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped (${c.files} files)`,
+        ([name, c]) =>
+          `${name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped (${c.files} files)`,
       );
       console.log(`\n${lines.join('\n')}`);
     },

@@ -10,7 +10,9 @@ export function defineOnce(tag: string, constructor: CustomElementConstructor): 
   const existing = customElements.get(tag);
   if (existing) {
     if (existing !== constructor) {
-      console.warn(`[bm-secure-chat] <${tag}> is already defined by another copy of the widget; keeping the first.`);
+      console.warn(
+        `[bm-secure-chat] <${tag}> is already defined by another copy of the widget; keeping the first.`,
+      );
     }
     return false;
   }

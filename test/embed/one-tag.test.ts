@@ -11,7 +11,9 @@ async function loadPage(path: string): Promise<Window> {
 
 async function renderedShadow(win: Window): Promise<ShadowRoot> {
   await win.customElements.whenDefined('bm-secure-chat');
-  const el = win.document.querySelector('bm-secure-chat') as HTMLElement & { updateComplete: Promise<boolean> };
+  const el = win.document.querySelector('bm-secure-chat') as HTMLElement & {
+    updateComplete: Promise<boolean>;
+  };
   await el.updateComplete;
   return el.shadowRoot!;
 }
