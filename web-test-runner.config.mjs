@@ -56,7 +56,13 @@ const browsers = [only.includes('chromium') && chromium, only.includes('firefox'
 /** One group per layer, so `npm test -- --group crypto` runs one area alone. */
 const layers = ['utils', 'crypto', 'vault', 'adapter', 'engine', 'state', 'ui', 'embed'];
 
+const litMode = process.env.BM_LIT_MODE === 'production' ? 'production' : 'development';
+
 export default {
+  // nanostores reads process.env.NODE_ENV, which bundlers replace; the test page provides it.
+  testRunnerHtml: (testFramework) =>
+    `<!doctype html><html><head><script>window.process = { env: { NODE_ENV: '${litMode}' } };</script></head>` +
+    `<body><script type="module" src="${testFramework}"></script></body></html>`,
   rootDir: fileURLToPath(new URL('.', import.meta.url)),
   nodeResolve: {
     exportConditions: [process.env.BM_LIT_MODE === 'production' ? 'production' : 'development'],

@@ -1,0 +1,150 @@
+import type { ClientMessageId, IsoTime, MessageContent, ThreadId, UserId } from '../adapter/types.js';
+
+/** One event of a thread as the engine hands it over: decrypted content, or why there is none. */
+export interface TimelineEvent {
+  threadId: ThreadId;
+  clientId: ClientMessageId;
+  senderId: UserId;
+  /** Server order; null while the message is only in this device's outbox. */
+  seq: number | null;
+  createdAt: IsoTime;
+  status: 'pending' | 'sent' | 'failed';
+  content: MessageContent | null;
+  /** Set when content is null: why this event could not be read. */
+  failure?: TimelineFailure;
+}
+
+export interface TimelineFailure {
+  reason: string;
+  /**
+   * Expected failures are not errors: a message from before the reader joined, or before this device was
+   * added. Real ones (a bad signature, an unknown epoch) are shown as warnings.
+   */
+  expected: boolean;
+}
+
+export interface Reaction {
+  emoji: string;
+  userIds: UserId[];
+}
+
+/** A message as the UI shows it, with its edits, deletion and reactions folded in. */
+export interface MessageView {
+  threadId: ThreadId;
+  clientId: ClientMessageId;
+  senderId: UserId;
+  seq: number | null;
+  createdAt: IsoTime;
+  status: TimelineEvent['status'];
+  kind: 'text' | 'attachment' | 'undecryptable';
+  text: string;
+  mentions: UserId[];
+  replyTo: ClientMessageId | null;
+  attachment: Extract<MessageContent, { type: 'attachment' }> | null;
+  edited: boolean;
+  deleted: boolean;
+  reactions: Reaction[];
+  failure: TimelineFailure | null;
+}
+
+function order(a: TimelineEvent, b: TimelineEvent): number {
+  // Sent messages by server order; pending ones after them, by their creation time.
+  if (a.seq !== null && b.seq !== null) return a.seq - b.seq;
+  if (a.seq !== null) return -1;
+  if (b.seq !== null) return 1;
+  return a.createdAt.localeCompare(b.createdAt);
+}
+
+/**
+ * Folds a thread's events into the messages the UI shows. Edits, deletes and reactions modify their target
+ * instead of appearing on their own. Only a message's sender may edit or delete it: in an encrypted thread
+ * every member holds the epoch key, so the sender check is what stops one member rewriting another's words.
+ */
+export function foldTimeline(events: readonly TimelineEvent[]): MessageView[] {
+  const views = new Map<ClientMessageId, MessageView>();
+  const reactions = new Map<ClientMessageId, Map<string, Set<UserId>>>();
+  const seen = new Set<ClientMessageId>();
+
+  for (const event of [...events].sort(order)) {
+    if (seen.has(event.clientId)) continue;
+    seen.add(event.clientId);
+    const content = event.content;
+    const base = {
+      threadId: event.threadId,
+      clientId: event.clientId,
+      senderId: event.senderId,
+      seq: event.seq,
+      createdAt: event.createdAt,
+      status: event.status,
+      mentions: [] as UserId[],
+      replyTo: null as ClientMessageId | null,
+      attachment: null,
+      edited: false,
+      deleted: false,
+      reactions: [] as Reaction[],
+      failure: null as TimelineFailure | null,
+    };
+
+    if (!content) {
+      views.set(event.clientId, { ...base, kind: 'undecryptable', text: '', failure: event.failure ?? null });
+      continue;
+    }
+
+    switch (content.type) {
+      case 'text':
+      case 'reply':
+        views.set(event.clientId, {
+          ...base,
+          kind: 'text',
+          text: content.text,
+          mentions: content.mentions ?? [],
+          replyTo: content.type === 'reply' ? content.target : null,
+        });
+        break;
+      case 'attachment':
+        views.set(event.clientId, {
+          ...base,
+          kind: 'attachment',
+          text: content.caption ?? '',
+          replyTo: content.replyTo ?? null,
+          attachment: content,
+        });
+        break;
+      case 'edit': {
+        const target = views.get(content.target);
+        if (target && target.senderId === event.senderId && !target.deleted && target.kind === 'text') {
+          target.text = content.text;
+          target.mentions = content.mentions ?? [];
+          target.edited = true;
+        }
+        break;
+      }
+      case 'delete': {
+        const target = views.get(content.target);
+        if (target && target.senderId === event.senderId) {
+          Object.assign(target, { deleted: true, text: '', attachment: null, mentions: [], reactions: [] });
+          reactions.delete(content.target);
+        }
+        break;
+      }
+      case 'reaction': {
+        const target = views.get(content.target);
+        if (!target || target.deleted) break;
+        const byEmoji = reactions.get(content.target) ?? new Map<string, Set<UserId>>();
+        reactions.set(content.target, byEmoji);
+        const users = byEmoji.get(content.emoji) ?? new Set<UserId>();
+        if (content.remove) users.delete(event.senderId);
+        else users.add(event.senderId);
+        if (users.size) byEmoji.set(content.emoji, users);
+        else byEmoji.delete(content.emoji);
+        break;
+      }
+    }
+  }
+
+  for (const [clientId, byEmoji] of reactions) {
+    const view = views.get(clientId);
+    if (view) view.reactions = [...byEmoji].map(([emoji, users]) => ({ emoji, userIds: [...users] }));
+  }
+  return [...views.values()];
+}
