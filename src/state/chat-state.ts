@@ -1,6 +1,16 @@
 import { atom, computed, map } from 'nanostores';
 import type { ConnectionState, Session, Thread, ThreadId } from '../adapter/types.js';
 import { foldTimeline, type MessageView, type TimelineEvent } from './timeline.js';
+import type { Transfer } from './actions.js';
+
+export interface ThreadNotice {
+  id: string;
+  kind: 'key-change' | 'pending-participant' | 'gap' | 'before-join' | 'encryption-enabled' | 'error';
+  /** Plain text parameters for the UI's string table, never markup. */
+  params: Record<string, string>;
+  /** Sending is blocked until the user acknowledges this notice. */
+  blocking?: boolean;
+}
 
 export type VaultStatus =
   | { state: 'not-loaded' }
@@ -18,6 +28,13 @@ export function createChatState() {
   const $threads = map<Record<ThreadId, Thread>>({});
   const $openThreadId = atom<ThreadId | null>(null);
   const $events = map<Record<ThreadId, TimelineEvent[]>>({});
+  /** Who is typing, per thread (user ids), cleared by the engine after a few seconds. */
+  const $typing = map<Record<ThreadId, string[]>>({});
+  const $transfers = map<Record<string, Transfer>>({});
+  /** Thread-level notices: key changes, pending participants, "a message may be missing". */
+  const $notices = map<Record<ThreadId, ThreadNotice[]>>({});
+  /** Threads whose older history is still on the server. */
+  const $hasOlder = map<Record<ThreadId, boolean>>({});
 
   /** Threads, most recent activity first. */
   const $threadList = computed($threads, (threads) =>
@@ -57,6 +74,10 @@ export function createChatState() {
     $threads,
     $openThreadId,
     $events,
+    $typing,
+    $transfers,
+    $notices,
+    $hasOlder,
     $threadList,
     $totalUnread,
     $openThreadMessages,
