@@ -1,0 +1,381 @@
+import {
+  AdapterError,
+  type ChatAdapter,
+  type ClientMessageId,
+  type Cursor,
+  type LiveEvent,
+  type MessageBody,
+  type MessageContent,
+  type MessageRecord,
+  type Subscription,
+  type Thread,
+  type ThreadId,
+  type UserId,
+  type UserProfile,
+} from '../adapter/types.js';
+import type { ChatActions } from '../state/actions.js';
+import type { ChatState } from '../state/chat-state.js';
+import type { TimelineEvent, TimelineFailure } from '../state/timeline.js';
+import { Outbox, type OutboxStore } from './outbox.js';
+
+/**
+ * The encrypted-thread half of the engine. It lives in the lazily loaded crypto chunk: a page whose users
+ * never touch an encrypted thread never downloads it.
+ */
+export interface ThreadSecurity {
+  /** Seals content for a thread, rotating the epoch first if PROTOCOL.md's rules say so. */
+  seal(thread: Thread, clientId: ClientMessageId, content: MessageContent): Promise<MessageBody>;
+  /** Opens an envelope; an expected failure (sent before this device could read it) is marked as such. */
+  open(
+    thread: Thread,
+    record: MessageRecord,
+  ): Promise<{ content: MessageContent } | { failure: TimelineFailure }>;
+  /** Creates the thread's first epoch after encryption was turned on. */
+  start(thread: Thread): Promise<void>;
+}
+
+export interface EngineOptions {
+  adapter: ChatAdapter;
+  state: ChatState;
+  outboxStore: OutboxStore;
+  /** Loads the crypto chunk and returns the encrypted-thread half; called on first encrypted use only. */
+  loadSecurity?: () => Promise<ThreadSecurity>;
+  /** How many messages one history page holds. */
+  pageSize?: number;
+  now?: () => Date;
+}
+
+const TYPING_CLEAR_MS = 5000;
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The messaging engine: it implements what the UI may ask (`ChatActions`) over one adapter. */
+export class ChatEngine implements ChatActions {
+  private readonly adapter: ChatAdapter;
+  private readonly state: ChatState;
+  private readonly outbox: Outbox;
+  private readonly pageSize: number;
+  private readonly now: () => Date;
+  private readonly loadSecurityChunk: (() => Promise<ThreadSecurity>) | undefined;
+  private security: Promise<ThreadSecurity> | null = null;
+  private subscription: Subscription | null = null;
+  private lastCursor: Cursor | undefined;
+  private readonly olderCursor = new Map<ThreadId, Cursor | null>();
+  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private lastTypingSent = 0;
+
+  constructor(options: EngineOptions) {
+    this.adapter = options.adapter;
+    this.state = options.state;
+    this.pageSize = options.pageSize ?? 50;
+    this.now = options.now ?? (() => new Date());
+    this.loadSecurityChunk = options.loadSecurity;
+    this.outbox = new Outbox(options.outboxStore, options.adapter);
+    this.outbox.onUpdate((update) => {
+      if (update.type === 'sent')
+        this.acceptRecord(update.record, {
+          content: this.pendingContent(update.item.threadId, update.item.clientId),
+        });
+      else
+        this.markPending(
+          update.item.threadId,
+          update.item.clientId,
+          update.type === 'failed' ? 'failed' : 'pending',
+        );
+    });
+  }
+
+  /** Loads the session and threads, starts live events, and sends what a previous page load left unsent. */
+  async start(): Promise<void> {
+    const session = await this.adapter.getSession();
+    this.state.$session.set(session);
+    let cursor: Cursor | undefined;
+    do {
+      const page = await this.adapter.listThreads({ cursor, limit: 100 });
+      for (const thread of page.items) this.state.putThread(thread);
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    this.subscribe();
+    void this.outbox.flush();
+  }
+
+  stop(): void {
+    this.subscription?.unsubscribe();
+    this.subscription = null;
+    this.outbox.stop();
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+  }
+
+  private subscribe(): void {
+    this.subscription = this.adapter.subscribe((event) => void this.onLiveEvent(event), {
+      after: this.lastCursor,
+      onConnectionChange: (connection) => {
+        this.state.$connection.set(connection);
+        if (connection === 'live' || connection === 'polling') void this.outbox.flush();
+      },
+    });
+  }
+
+  private async onLiveEvent(event: LiveEvent): Promise<void> {
+    this.lastCursor = event.cursor;
+    switch (event.type) {
+      case 'message': {
+        const thread = this.state.$threads.get()[event.message.threadId];
+        if (!thread) break;
+        await this.receive(thread, [event.message]);
+        this.noteActivity(thread, event.message);
+        break;
+      }
+      case 'thread':
+        this.state.putThread(event.thread);
+        break;
+      case 'thread-removed':
+        this.state.removeThread(event.threadId);
+        break;
+      case 'typing':
+        this.showTyping(event.threadId, event.userId);
+        break;
+      case 'read': {
+        const thread = this.state.$threads.get()[event.threadId];
+        if (!thread) break;
+        const participants = thread.participants.map((p) =>
+          p.userId === event.userId ? { ...p, readUpTo: Math.max(p.readUpTo, event.readUpTo) } : p,
+        );
+        this.state.putThread({ ...thread, participants });
+        break;
+      }
+      case 'epoch':
+      case 'keys':
+        // Handled by the encrypted-thread half when it is loaded.
+        break;
+    }
+  }
+
+  /** Moves the thread's last activity, and counts the message unread unless it is ours or on screen. */
+  private noteActivity(thread: Thread, record: MessageRecord): void {
+    const current = this.state.$threads.get()[thread.id] ?? thread;
+    if (record.seq <= current.lastSeq) return;
+    const mine = record.senderId === this.state.$session.get()?.user.id;
+    const onScreen = this.state.$openThreadId.get() === thread.id;
+    this.state.putThread({
+      ...current,
+      lastSeq: record.seq,
+      lastActivityAt: record.createdAt > current.lastActivityAt ? record.createdAt : current.lastActivityAt,
+      unreadCount: mine || onScreen ? current.unreadCount : current.unreadCount + 1,
+    });
+    if (onScreen && !mine) void this.markRead(thread.id);
+  }
+
+  private showTyping(threadId: ThreadId, userId: UserId): void {
+    if (userId === this.state.$session.get()?.user.id) return;
+    const current = this.state.$typing.get()[threadId] ?? [];
+    if (!current.includes(userId)) this.state.$typing.setKey(threadId, [...current, userId]);
+    const key = `${threadId}\u0000${userId}`;
+    clearTimeout(this.typingTimers.get(key));
+    this.typingTimers.set(
+      key,
+      setTimeout(() => {
+        const now = this.state.$typing.get()[threadId] ?? [];
+        this.state.$typing.setKey(
+          threadId,
+          now.filter((id) => id !== userId),
+        );
+      }, TYPING_CLEAR_MS),
+    );
+  }
+
+  private loadSecurity(): Promise<ThreadSecurity> {
+    if (!this.loadSecurityChunk) {
+      return Promise.reject(
+        new AdapterError('encryption-disabled', 'Encryption is not available in this widget'),
+      );
+    }
+    this.security ??= this.loadSecurityChunk();
+    return this.security;
+  }
+
+  /** Turns records into timeline events, opening envelopes where the thread is encrypted. */
+  private async receive(thread: Thread, records: MessageRecord[]): Promise<void> {
+    const events: TimelineEvent[] = [];
+    for (const record of records) {
+      if (record.body.kind === 'plain') {
+        events.push(this.toEvent(record, { content: record.body.content }));
+      } else {
+        const security = await this.loadSecurity();
+        events.push(this.toEvent(record, await security.open(thread, record)));
+      }
+    }
+    this.state.putEvents(thread.id, events);
+  }
+
+  private toEvent(
+    record: MessageRecord,
+    opened: { content: MessageContent | null } | { failure: TimelineFailure },
+  ): TimelineEvent {
+    return {
+      threadId: record.threadId,
+      clientId: record.clientId,
+      senderId: record.senderId,
+      seq: record.seq,
+      createdAt: record.createdAt,
+      status: 'sent',
+      content: 'content' in opened ? opened.content : null,
+      ...('failure' in opened ? { failure: opened.failure } : {}),
+    };
+  }
+
+  private acceptRecord(record: MessageRecord, opened: { content: MessageContent | null }): void {
+    this.state.putEvents(record.threadId, [this.toEvent(record, opened)]);
+  }
+
+  private pendingContent(threadId: ThreadId, clientId: ClientMessageId): MessageContent | null {
+    return this.state.$events.get()[threadId]?.find((event) => event.clientId === clientId)?.content ?? null;
+  }
+
+  private markPending(threadId: ThreadId, clientId: ClientMessageId, status: 'pending' | 'failed'): void {
+    const event = this.state.$events.get()[threadId]?.find((candidate) => candidate.clientId === clientId);
+    if (event && event.seq === null) this.state.putEvents(threadId, [{ ...event, status }]);
+  }
+
+  private thread(threadId: ThreadId): Thread {
+    const thread = this.state.$threads.get()[threadId];
+    if (!thread) throw new AdapterError('not-found', `Unknown thread ${threadId}`);
+    return thread;
+  }
+
+  /** Shows the message at once as pending, seals it if the thread is encrypted, and queues it. */
+  private async send(threadId: ThreadId, content: MessageContent): Promise<void> {
+    const thread = this.thread(threadId);
+    const clientId = randomId();
+    const sender = this.state.$session.get()?.user.id ?? '';
+    this.state.putEvents(threadId, [
+      {
+        threadId,
+        clientId,
+        senderId: sender,
+        seq: null,
+        createdAt: this.now().toISOString(),
+        status: 'pending',
+        content,
+      },
+    ]);
+    const body: MessageBody = thread.encrypted
+      ? await (await this.loadSecurity()).seal(thread, clientId, content)
+      : { kind: 'plain', content };
+    await this.outbox.enqueue({ clientId, threadId, body, createdAt: this.now().toISOString() });
+  }
+
+  // ChatActions
+
+  async openThread(threadId: ThreadId | null): Promise<void> {
+    this.state.$openThreadId.set(threadId);
+    if (!threadId) return;
+    if (!this.olderCursor.has(threadId)) {
+      this.olderCursor.set(threadId, null);
+      await this.loadPage(threadId, undefined);
+    }
+    await this.markRead(threadId);
+  }
+
+  private async loadPage(threadId: ThreadId, before: Cursor | undefined): Promise<void> {
+    const page = await this.adapter.listMessages(threadId, { before, limit: this.pageSize });
+    this.olderCursor.set(threadId, page.next);
+    this.state.$hasOlder.setKey(threadId, page.next !== null);
+    await this.receive(this.thread(threadId), [...page.items].reverse());
+  }
+
+  async loadOlder(threadId: ThreadId): Promise<void> {
+    const cursor = this.olderCursor.get(threadId);
+    if (cursor) await this.loadPage(threadId, cursor);
+  }
+
+  async createThread(request: {
+    title: string;
+    participantIds: UserId[];
+    encrypted: boolean;
+  }): Promise<ThreadId> {
+    const thread = await this.adapter.createThread(request);
+    this.state.putThread(thread);
+    if (thread.encrypted) await (await this.loadSecurity()).start(thread);
+    return thread.id;
+  }
+
+  sendText(
+    threadId: ThreadId,
+    text: string,
+    options: { replyTo?: ClientMessageId; mentions?: UserId[] } = {},
+  ) {
+    const mentions = options.mentions?.length ? { mentions: options.mentions } : {};
+    return this.send(
+      threadId,
+      options.replyTo
+        ? { type: 'reply', target: options.replyTo, text, ...mentions }
+        : { type: 'text', text, ...mentions },
+    );
+  }
+
+  editMessage(threadId: ThreadId, target: ClientMessageId, text: string) {
+    return this.send(threadId, { type: 'edit', target, text });
+  }
+
+  deleteMessage(threadId: ThreadId, target: ClientMessageId) {
+    return this.send(threadId, { type: 'delete', target });
+  }
+
+  react(threadId: ThreadId, target: ClientMessageId, emoji: string, remove = false) {
+    return this.send(threadId, { type: 'reaction', target, emoji, ...(remove ? { remove } : {}) });
+  }
+
+  retrySend(clientId: ClientMessageId) {
+    return this.outbox.retry(clientId);
+  }
+
+  async discardSend(clientId: ClientMessageId) {
+    await this.outbox.discard(clientId);
+    for (const [threadId, events] of Object.entries(this.state.$events.get())) {
+      if (events.some((event) => event.clientId === clientId)) {
+        this.state.$events.setKey(
+          threadId,
+          events.filter((event) => event.clientId !== clientId),
+        );
+      }
+    }
+  }
+
+  async attachFiles(): Promise<void> {
+    throw new AdapterError('invalid', 'Attachments arrive with the attachment pipeline');
+  }
+
+  cancelTransfer(): void {}
+
+  async openAttachment(): Promise<Blob> {
+    throw new AdapterError('invalid', 'Attachments arrive with the attachment pipeline');
+  }
+
+  async enableEncryption(threadId: ThreadId): Promise<void> {
+    const thread = await this.adapter.enableEncryption(threadId);
+    this.state.putThread(thread);
+    await (await this.loadSecurity()).start(thread);
+  }
+
+  async markRead(threadId: ThreadId): Promise<void> {
+    const thread = this.state.$threads.get()[threadId];
+    if (!thread || thread.lastSeq === 0) return;
+    await this.adapter.markRead(threadId, thread.lastSeq);
+    this.state.putThread({ ...thread, unreadCount: 0 });
+  }
+
+  typing(threadId: ThreadId): void {
+    const now = Date.now();
+    if (now - this.lastTypingSent < 3000) return;
+    this.lastTypingSent = now;
+    void this.adapter.sendTyping(threadId).catch(() => undefined);
+  }
+
+  contacts(): Promise<UserProfile[]> {
+    return this.adapter.listContacts();
+  }
+}
