@@ -8,6 +8,7 @@ import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { serverPlugin } from './scripts/wtr-server-plugin.mjs';
 import { readFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
 
 /** The outside test vectors (../shared/vectors) are served read-only at /vectors/. */
@@ -83,5 +84,12 @@ export default {
     }),
   ],
   reporters: [defaultReporter(), summaryReporter()],
-  groups: layers.map((name) => ({ name, files: `test/${name}/**/*.test.ts` })),
+  // A layer without tests yet is left out, since the runner refuses a group that matches no file.
+  groups: layers
+    .filter(
+      (name) =>
+        existsSync(`test/${name}`) &&
+        readdirSync(`test/${name}`, { recursive: true }).some((f) => String(f).endsWith('.test.ts')),
+    )
+    .map((name) => ({ name, files: `test/${name}/**/*.test.ts` })),
 };
