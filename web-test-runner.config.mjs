@@ -57,6 +57,20 @@ const browsers = [only.includes('chromium') && chromium, only.includes('firefox'
 /** One group per layer, so `npm test -- --group crypto` runs one area alone. */
 const layers = ['utils', 'crypto', 'vault', 'adapter', 'engine', 'state', 'ui', 'embed'];
 
+/**
+ * @hpke/common holds a guarded `await import('crypto')` for Node; in the browser it uses globalThis.crypto.
+ * The dev server cannot resolve the Node built-in, so it gets a module that hands back Web Crypto.
+ */
+const nodeCryptoStub = {
+  name: 'node-crypto-stub',
+  resolveImport({ source }) {
+    if (source === 'crypto') return '/__node-crypto-stub.js';
+  },
+  serve(context) {
+    if (context.path === '/__node-crypto-stub.js') return 'export const webcrypto = globalThis.crypto;';
+  },
+};
+
 const litMode = process.env.BM_LIT_MODE === 'production' ? 'production' : 'development';
 
 export default {
