@@ -90,6 +90,7 @@ export default {
   testFramework: { config: { timeout: 60_000 } },
   middleware: [serveVectors],
   plugins: [
+    nodeCryptoStub,
     serverPlugin(),
     esbuildPlugin({
       ts: true,
