@@ -14,7 +14,7 @@ export interface ThreadNotice {
 
 export type VaultStatus =
   | { state: 'not-loaded' }
-  | { state: 'ready'; persisted: 'granted' | 'denied' | 'unsupported' }
+  | { state: 'ready'; persisted: 'asking' | 'granted' | 'denied' | 'unsupported' }
   | { state: 'unavailable' | 'blocked' | 'damaged'; detail: string };
 
 /**
