@@ -10,7 +10,4 @@ declare global {
   interface HTMLElementTagNameMap {
     'bm-secure-chat': BmSecureChat;
   }
-  interface GlobalEventHandlersEventMap {
-    'bm-ready': import('./components/secure-chat/secure-chat.component.js').BmReadyEvent;
-  }
 }

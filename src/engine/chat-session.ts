@@ -1,8 +1,9 @@
 import { AdapterError, type ChatAdapter } from '../adapter/types.js';
-import { ChatEngine, type ThreadSecurity } from './engine.js';
+import { ChatEngine, type EngineOptions, type ThreadSecurity } from './engine.js';
 import type { OutboxItem, OutboxStore } from './outbox.js';
 import { vaultOutboxStore } from './vault-outbox.js';
 import { createChatState, type ChatState } from '../state/chat-state.js';
+import type { ChatActions } from '../state/actions.js';
 import { openVault, VaultError, type Vault } from '../vault/index.js';
 
 /** An outbox that lives as long as the page, for when the vault cannot be opened. */
@@ -24,6 +25,7 @@ export interface ChatSessionOptions {
     vault: Vault | null;
   }) => Promise<ThreadSecurity>;
   onError?: (error: unknown) => void;
+  onIncoming?: EngineOptions['onIncoming'];
   /** Called when the engine has started. */
   onStarted?: (engine: ChatEngine) => void;
 }
@@ -39,6 +41,19 @@ export class ChatSession {
   private adapter: ChatAdapter | null = null;
   private generation = 0;
   private starting: Promise<void> | null = null;
+
+  /**
+   * What the UI calls. Stable for the session's whole life, while engines come and go with adapters; a call
+   * before the engine has started fails with a typed error.
+   */
+  readonly actions: ChatActions = new Proxy({} as ChatActions, {
+    get: (_target, name: keyof ChatActions) => {
+      return (...args: unknown[]) => {
+        const engine = this.requireEngine();
+        return (engine[name] as (...a: unknown[]) => unknown).apply(engine, args);
+      };
+    },
+  });
 
   constructor(private readonly options: ChatSessionOptions = {}) {}
 
@@ -72,6 +87,7 @@ export class ChatSession {
         adapter,
         state: this.state,
         outboxStore,
+        ...(this.options.onIncoming ? { onIncoming: this.options.onIncoming } : {}),
         ...(load ? { loadSecurity: () => load({ adapter, state: this.state, vault: this.vault }) } : {}),
       });
       this.engine = engine;

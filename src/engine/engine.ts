@@ -40,6 +40,8 @@ export interface EngineOptions {
   outboxStore: OutboxStore;
   /** Loads the crypto chunk and returns the encrypted-thread half; called on first encrypted use only. */
   loadSecurity?: () => Promise<ThreadSecurity>;
+  /** A message from someone else arrived live. */
+  onIncoming?: (thread: Thread, record: MessageRecord) => void;
   /** How many messages one history page holds. */
   pageSize?: number;
   now?: () => Date;
@@ -60,6 +62,7 @@ export class ChatEngine implements ChatActions {
   private readonly pageSize: number;
   private readonly now: () => Date;
   private readonly loadSecurityChunk: (() => Promise<ThreadSecurity>) | undefined;
+  private readonly onIncoming: EngineOptions['onIncoming'];
   private security: Promise<ThreadSecurity> | null = null;
   private subscription: Subscription | null = null;
   private lastCursor: Cursor | undefined;
@@ -73,6 +76,7 @@ export class ChatEngine implements ChatActions {
     this.pageSize = options.pageSize ?? 50;
     this.now = options.now ?? (() => new Date());
     this.loadSecurityChunk = options.loadSecurity;
+    this.onIncoming = options.onIncoming;
     this.outbox = new Outbox(options.outboxStore, options.adapter);
     this.outbox.onUpdate((update) => {
       if (update.type === 'sent')
@@ -127,6 +131,8 @@ export class ChatEngine implements ChatActions {
         if (!thread) break;
         await this.receive(thread, [event.message]);
         this.noteActivity(thread, event.message);
+        if (event.message.senderId !== this.state.$session.get()?.user.id)
+          this.onIncoming?.(thread, event.message);
         break;
       }
       case 'thread':

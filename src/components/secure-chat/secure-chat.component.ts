@@ -1,18 +1,21 @@
-import { LitElement, html } from 'lit';
+import { LitElement, html, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { ChatAdapter } from '../../adapter/types.js';
+import { ContextProvider } from '@lit/context';
+import { AdapterError, type ChatAdapter } from '../../adapter/types.js';
+import { ChatSession } from '../../engine/chat-session.js';
 import { stringsFor, isRtl, type Strings } from '../../i18n/strings.js';
+import { chatContext } from '../../state/context.js';
+import {
+  BmErrorEvent,
+  BmMessageEvent,
+  BmReadyEvent,
+  BmThreadOpenEvent,
+  BmUnreadChangeEvent,
+} from './events.js';
 import { styles } from './secure-chat.styles.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
-
-/** Fired once the element has rendered and is ready for use. */
-export class BmReadyEvent extends Event {
-  static readonly eventName = 'bm-ready';
-  constructor() {
-    super(BmReadyEvent.eventName, { bubbles: true, composed: true });
-  }
-}
+export * from './events.js';
 
 /**
  * An end-to-end encrypted chat: thread list, messages and composer in one element.
@@ -40,6 +43,12 @@ export class BmReadyEvent extends Event {
  * @cssproperty [--bm-bubble-other-fg=#1b1d21] - Text colour of other people's messages.
  *
  * @event {BmReadyEvent} bm-ready - The element has rendered for the first time.
+ * @event {BmThreadOpenEvent} bm-thread-open - The user opened a thread; `threadId` says which (null: closed).
+ * @event {BmMessageEvent} bm-message - A new message from someone else arrived; it carries no content.
+ * @event {BmUnreadChangeEvent} bm-unread-change - The total of unread messages changed; `unread` is the total.
+ * @event {BmEncryptionEnableEvent} bm-encryption-enable - Encryption was turned on for a thread.
+ * @event {BmKeyChangeEvent} bm-key-change - A contact's identity key or device list changed.
+ * @event {BmErrorEvent} bm-error - Something failed; `reason` is machine-readable.
  */
 export class BmSecureChat extends LitElement {
   static override styles = styles;
@@ -67,9 +76,53 @@ export class BmSecureChat extends LitElement {
 
   private readyFired = false;
 
+  private readonly session = new ChatSession({
+    scope: () => this.endpoint ?? undefined,
+    onError: (error) => this.reportError(error),
+    onIncoming: (thread, record) =>
+      this.dispatchEvent(new BmMessageEvent(thread.id, record.senderId, thread.encrypted)),
+    onStarted: () => this.requestUpdate(),
+  });
+
+  private readonly provider = new ContextProvider(this, {
+    context: chatContext,
+    initialValue: { state: this.session.state, actions: this.session.actions },
+  });
+
+  private readonly unsubscribers: Array<() => void> = [];
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasAttribute('theme')) this.setAttribute('theme', this.theme);
+    const { state } = this.session;
+    this.unsubscribers.push(
+      state.$openThreadId.listen((threadId) => this.dispatchEvent(new BmThreadOpenEvent(threadId))),
+      state.$totalUnread.listen((unread) => this.dispatchEvent(new BmUnreadChangeEvent(unread))),
+    );
+    this.session.use(this.adapter);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
+    this.session.stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('adapter') && this.isConnected) this.session.use(this.adapter);
+  }
+
+  /** Resolves once the session with the current adapter has started (or failed and said so by bm-error). */
+  get sessionReady(): Promise<void> {
+    return this.session.ready;
+  }
+
+  private reportError(error: unknown): void {
+    const reason =
+      error instanceof AdapterError
+        ? error.code
+        : ((error as { reason?: string } | null)?.reason ?? 'unknown');
+    this.dispatchEvent(new BmErrorEvent(reason, error));
   }
 
   private get language(): string {
