@@ -20,5 +20,7 @@ export default {
   exclude: ['**/*.test.ts', '**/*.styles.ts'],
   outdir: process.env.BM_CEM_OUTDIR ?? '.',
   litelement: true,
+  // package.json names the committed manifest; the freshness check must not rewrite it.
+  packagejson: false,
   plugins: [documentedEventsOnly()],
 };
