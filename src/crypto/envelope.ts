@@ -12,7 +12,7 @@ import {
 } from './suite.js';
 
 /** The plaintext of an envelope: a JSON object with a `type` (the engine's MessageContent). */
-export type EnvelopeContent = { type: string } & Record<string, unknown>;
+export type EnvelopeContent = { type: string; [field: string]: unknown };
 
 /** What the server may read of an envelope. */
 export interface EnvelopeHeader {
@@ -89,7 +89,7 @@ function signedPart(headerBytes: Uint8Array, nonce: Uint8Array, ciphertext: Uint
 
 export interface SealEnvelopeInput {
   header: Omit<EnvelopeHeader, 'version' | 'suite'>;
-  content: object & { type: string };
+  content: EnvelopeContent;
   epochKey: CryptoKey;
   /** The sender device's ECDSA signing key. */
   signingKey: CryptoKey;

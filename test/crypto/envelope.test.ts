@@ -4,6 +4,7 @@ import {
   decodeEnvelope,
   openEnvelope,
   sealEnvelope,
+  type EnvelopeContent,
   type EnvelopeHeader,
 } from '../../src/crypto/envelope.js';
 import { generateEpochKey } from '../../src/crypto/epoch.js';
@@ -35,11 +36,8 @@ async function world() {
       userId === 'alice' && deviceId === 'alice-laptop' ? alice.signing.publicKey : null,
     ...overrides,
   });
-  const seal = (
-    content: object & { type: string },
-    h: Header = header,
-    signingKey = alice.signing.privateKey,
-  ) => sealEnvelope({ header: h, content, epochKey: epoch3.key, signingKey });
+  const seal = (content: EnvelopeContent, h: Header = header, signingKey = alice.signing.privateKey) =>
+    sealEnvelope({ header: h, content, epochKey: epoch3.key, signingKey });
   return { alice, mallory, epoch3, epoch4, context, seal };
 }
 

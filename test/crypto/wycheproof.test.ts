@@ -33,7 +33,7 @@ describe('Wycheproof vectors through our crypto wrappers', function () {
     const tally = new Tally(file);
     for (const group of data.testGroups) {
       for (const test of group.tests) {
-        let shared: Uint8Array | null = null;
+        let shared: Uint8Array | null;
         try {
           const priv = await importEcdhPrivateJwk(test.private);
           const pub = await importEcdhPublicJwk(test.public);
@@ -104,7 +104,7 @@ describe('Wycheproof vectors through our crypto wrappers', function () {
       for (const test of group.tests) {
         const key = await importAesGcmKey(fromHex(test.key));
         const sealed = new Uint8Array([...fromHex(test.ct), ...fromHex(test.tag)]);
-        let opened: Uint8Array | null = null;
+        let opened: Uint8Array | null;
         try {
           opened = await aesGcmDecrypt(key, fromHex(test.iv), sealed, fromHex(test.aad));
         } catch {
@@ -132,7 +132,7 @@ describe('Wycheproof vectors through our crypto wrappers', function () {
     const tally = new Tally(file);
     for (const group of data.testGroups) {
       for (const test of group.tests) {
-        let okm: Uint8Array | null = null;
+        let okm: Uint8Array | null;
         try {
           okm = await hkdfSha256(fromHex(test.ikm), fromHex(test.salt), fromHex(test.info), test.size);
         } catch {
@@ -182,7 +182,7 @@ describe('Wycheproof vectors through our crypto wrappers', function () {
     const tally = new Tally(file);
     for (const group of data.testGroups) {
       for (const test of group.tests) {
-        let dk: Uint8Array | null = null;
+        let dk: Uint8Array | null;
         try {
           dk = await pbkdf2Sha256(
             fromHex(test.password),
