@@ -4,7 +4,7 @@
  */
 import { buffer } from './encoding.js';
 import { CryptoError } from './errors.js';
-import { ECDH, ECDSA, ECDSA_SIGN } from './suite.js';
+import { ECDH, ECDSA, ECDSA_SIGN, SIGNATURE_BYTES } from './suite.js';
 
 const subtle = () => globalThis.crypto.subtle;
 
