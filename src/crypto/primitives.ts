@@ -163,6 +163,9 @@ export async function ecdsaVerify(
   signature: Uint8Array,
   message: Uint8Array,
 ): Promise<boolean> {
+  // Firefox accepts P1363 signatures of the wrong length (Wycheproof ECDSA P1363 "incorrect size of
+  // signature", #121 and others); a P-256 signature is exactly r || s, 64 bytes.
+  if (signature.length !== SIGNATURE_BYTES) return false;
   try {
     return await subtle().verify(ECDSA_SIGN, publicKey, buffer(signature), buffer(message));
   } catch {
