@@ -22,8 +22,12 @@ export type CryptoFailure =
   | 'key-commitment-mismatch'
   | 'suite-unsupported'
   | 'version-unsupported'
-  /** A public key is not a valid point of the suite's curve. */
-  | 'invalid-key';
+  /** A public key is not a valid point of the suite's curve, or a key has the wrong size. */
+  | 'invalid-key'
+  /** An attachment's header does not commit to this key and context. */
+  | 'commitment-mismatch'
+  /** An attachment ends early (its final chunk is missing) or is shorter than its header. */
+  | 'truncated';
 
 /** Every failure of the crypto layer is one of these, never a bare string. */
 export class CryptoError extends Error {

@@ -11,3 +11,4 @@ export * from './padding.js';
 export * from './replay.js';
 export * from './safety-number.js';
 export * from './recovery.js';
+export * from './chunked.js';
