@@ -12,3 +12,4 @@ export * from './replay.js';
 export * from './safety-number.js';
 export * from './recovery.js';
 export * from './chunked.js';
+export * from './strip-metadata.js';
