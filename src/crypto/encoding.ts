@@ -58,9 +58,9 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** A copy in a fresh ArrayBuffer, the type Web Crypto's TypeScript signatures ask for. */
+/** The bytes as a view over an ArrayBuffer, the type Web Crypto's signatures ask for; copies only when shared. */
 export function buffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return new Uint8Array(bytes);
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
 }
 
 /** Writes big-endian fields and length-prefixed strings, as every format of PROTOCOL.md does. */
@@ -166,9 +166,10 @@ export class ByteReader {
     return Number(value);
   }
 
+  /** A view into the data (no copy); callers that keep it while changing the data must copy it. */
   bytes(count: number): Uint8Array {
     this.need(count);
-    const value = this.data.slice(this.offset, this.offset + count);
+    const value = this.data.subarray(this.offset, this.offset + count);
     this.offset += count;
     return value;
   }

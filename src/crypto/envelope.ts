@@ -72,7 +72,7 @@ export function decodeEnvelope(bytes: Uint8Array): EnvelopeParts {
     clientMessageId: reader.shortString(),
   };
   if (header.sequence === 0) throw new CryptoError('malformed', 'Sequence numbers start at 1');
-  const headerBytes = bytes.slice(0, reader.position);
+  const headerBytes = bytes.subarray(0, reader.position);
   const nonce = reader.bytes(GCM_NONCE_BYTES);
   const length = reader.u32();
   if (length < GCM_TAG_BYTES) throw new CryptoError('malformed', 'Ciphertext shorter than its tag');
