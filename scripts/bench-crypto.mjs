@@ -1,4 +1,5 @@
 // Crypto benchmarks in a real headless Chromium: bundles bench/crypto.bench.ts, serves it on 127.0.0.1,
+/* global window */
 // runs each figure, and writes .bench/crypto.json. Options: --quick (smaller sizes, for a smoke run).
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
