@@ -1,6 +1,6 @@
 // Crypto benchmarks in a real headless Chromium: bundles bench/crypto.bench.ts, serves it on 127.0.0.1,
-/* global window */
 // runs each figure, and writes .bench/crypto.json. Options: --quick (smaller sizes, for a smoke run).
+/* global window */
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
