@@ -6,6 +6,7 @@ import { generateEpochKey, sealEpochKeyToMany } from '../src/crypto/epoch.js';
 import { generateDeviceKeys } from '../src/crypto/keys.js';
 import { exportSpki } from '../src/crypto/primitives.js';
 import { decodeEnvelope } from '../src/crypto/envelope.js';
+import { buffer } from '../src/crypto/encoding.js';
 
 const subtle = crypto.subtle;
 
@@ -55,13 +56,13 @@ export async function openEnvelopes(count: number) {
         await subtle.verify(
           { name: 'ECDSA', hash: 'SHA-256' },
           device.signing.publicKey,
-          p.signature,
+          buffer(p.signature),
           signedParts[i + j]!,
         );
         await subtle.decrypt(
-          { name: 'AES-GCM', iv: p.nonce, additionalData: p.headerBytes },
+          { name: 'AES-GCM', iv: buffer(p.nonce), additionalData: buffer(p.headerBytes) },
           epoch.key,
-          p.ciphertext,
+          buffer(p.ciphertext),
         );
       }),
     );
