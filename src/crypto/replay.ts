@@ -1,3 +1,5 @@
+import { CryptoError } from './errors.js';
+
 /**
  * Replay and gap bookkeeping per (thread, sender device): pure functions over a small serialisable state that
  * the vault stores. A sequence number seen before is a replay; a jump leaves a gap that is reported, and
@@ -52,4 +54,20 @@ export function acceptSequence(
     };
   }
   return { status: 'duplicate', state };
+}
+
+/**
+ * The same decision as a typed failure: returns the new state and any gaps, or throws CryptoError('replayed')
+ * for a sequence number already accepted.
+ */
+export function checkSequence(
+  state: ReplayState,
+  sequence: number,
+  options: { first?: boolean } = {},
+): { state: ReplayState; gaps: Array<{ from: number; to: number }> } {
+  const verdict = acceptSequence(state, sequence, options);
+  if (verdict.status === 'duplicate') {
+    throw new CryptoError('replayed', `Sequence ${sequence} was already accepted`);
+  }
+  return { state: verdict.state, gaps: verdict.status === 'new' ? verdict.gaps : [] };
 }

@@ -10,7 +10,7 @@ import {
 import { generateEpochKey } from '../../src/crypto/epoch.js';
 import { generateDeviceKeys } from '../../src/crypto/keys.js';
 import { bucketFor } from '../../src/crypto/padding.js';
-import { acceptSequence, emptyReplayState } from '../../src/crypto/replay.js';
+import { acceptSequence, checkSequence, emptyReplayState } from '../../src/crypto/replay.js';
 
 type Header = Omit<EnvelopeHeader, 'version' | 'suite'>;
 
@@ -204,5 +204,8 @@ describe('envelopes', () => {
     const verdict2 = acceptSequence(state, again.header.sequence);
     expect(verdict1.status).to.equal('new');
     expect(verdict2.status).to.equal('duplicate');
+    expect(() => checkSequence(state, again.header.sequence))
+      .to.throw(CryptoError)
+      .with.property('reason', 'replayed');
   });
 });
