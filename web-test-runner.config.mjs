@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { summaryReporter } from './scripts/wtr-summary-reporter.mjs';
 import { defaultReporter } from '@web/test-runner';
 import { serverPlugin } from './scripts/wtr-server-plugin.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX } from './scripts/lib/browsers.mjs';
 import { readFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -30,24 +31,16 @@ const only = process.env.BM_BROWSERS ? process.env.BM_BROWSERS.split(',') : ['ch
 const chromium = playwrightLauncher({
   product: 'chromium',
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
+    args: CHROMIUM_ARGS,
   },
 });
 
 const firefox = puppeteerLauncher({
   launchOptions: {
     browser: 'firefox',
-    executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+    executablePath: FIREFOX,
     headless: true,
   },
 });

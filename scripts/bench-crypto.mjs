@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
-import { CHROMIUM } from './lib/browsers.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from './lib/browsers.mjs';
 
 const quick = process.argv.includes('--quick');
 const sizes = quick
@@ -45,15 +45,7 @@ const url = `http://127.0.0.1:${server.address().port}/`;
 
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-    '--js-flags=--expose-gc',
-  ],
+  args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
 });
 const rows = [];
 try {

@@ -4,6 +4,16 @@ import { execFileSync } from 'node:child_process';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+/** Chromium flags for headless runs here: no sandbox as root, and no calls home on a closed network. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const INSTALL = 'apt-get update && apt-get install -y chromium firefox-esr';
 
 export function ensureBrowsers() {

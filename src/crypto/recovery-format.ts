@@ -9,6 +9,7 @@
  *
  * Everything before the first section is the header; each section's AAD is the header plus its tag.
  */
+import { buffer, concat as concatBytes } from './encoding.js';
 import { RecoveryError } from './recovery-errors.js';
 
 export const MAGIC = new Uint8Array([0x42, 0x4d, 0x52, 0x4b]); // "BMRK"
@@ -46,13 +47,7 @@ export interface ParsedRecoveryBlob extends RecoveryHeader {
 }
 
 function concat(parts: readonly Uint8Array[]): Bytes {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return buffer(concatBytes(...parts));
 }
 
 function uint32(value: number): Uint8Array {

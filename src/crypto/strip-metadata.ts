@@ -5,6 +5,7 @@
  *
  * Known limit: a JPEG's EXIF orientation goes with the EXIF block, so a photo taken sideways shows as stored.
  */
+import { concat } from './encoding.js';
 import { CryptoError } from './errors.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'other';
@@ -36,13 +37,7 @@ export function detectImageFormat(bytes: Uint8Array): ImageFormat {
 }
 
 function joinParts(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 function jpegMetadataKind(marker: number, payload: Uint8Array): string | null {

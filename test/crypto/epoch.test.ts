@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { CryptoError } from '../../src/crypto/errors.js';
+import { failureReason } from './vectors.js';
 import {
   epochKeyCommitment,
   generateEpochKey,
@@ -14,15 +14,7 @@ import {
 import { generateDeviceKeys } from '../../src/crypto/keys.js';
 import { aesGcmDecrypt, aesGcmEncrypt, exportSpki, randomBytes } from '../../src/crypto/primitives.js';
 
-async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-}
+const reasonOf = failureReason;
 
 async function setup() {
   const creator = await generateDeviceKeys();

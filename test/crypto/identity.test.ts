@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { failureReason } from './vectors.js';
 import { deviceEntry, signDeviceList, verifyDeviceList } from '../../src/crypto/device-list.js';
 import { CryptoError } from '../../src/crypto/errors.js';
 import { deviceIdFor, generateDeviceKeys, generateIdentityKeyPair } from '../../src/crypto/keys.js';
@@ -6,15 +7,7 @@ import { bucketFor, pad, unpad } from '../../src/crypto/padding.js';
 import { acceptSequence, emptyReplayState } from '../../src/crypto/replay.js';
 import { fingerprintDigits, safetyNumber } from '../../src/crypto/safety-number.js';
 
-async function reasonOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'accepted';
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-}
+const reasonOf = failureReason;
 
 async function signedList(identity: CryptoKeyPair, userId = 'bob') {
   const device = await generateDeviceKeys();

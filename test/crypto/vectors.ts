@@ -49,3 +49,15 @@ export class Tally {
     return line;
   }
 }
+
+/** The CryptoError reason a promise fails with, or 'accepted' when it succeeds. */
+export async function failureReason(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'accepted';
+  } catch (error) {
+    const reason = (error as { reason?: unknown } | null)?.reason;
+    if (typeof reason === 'string' && (error as Error).name === 'CryptoError') return reason;
+    throw error;
+  }
+}
