@@ -22,7 +22,10 @@ export default defineConfig(({ mode }): UserConfig => {
   return {
     publicDir: false,
     define: embed ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
-    resolve: { conditions: ['production', 'browser', 'module', 'import', 'default'] },
+    resolve: {
+      conditions: ['production', 'browser', 'module', 'import', 'default'],
+      alias: { crypto: src('utils/node-crypto-shim.ts') },
+    },
     build: {
       target: 'es2022',
       outDir: 'dist',

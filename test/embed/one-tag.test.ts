@@ -39,3 +39,25 @@ describe('the built one-tag entry (dist/bm-secure-chat.js)', () => {
     expect(errors).to.deep.equal([]);
   });
 });
+
+describe('the crypto chunk', () => {
+  it('is not downloaded by a page that never opens an encrypted thread', async () => {
+    const win = await loadPage('/test/embed/fixtures/one-tag.html');
+    await renderedShadow(win);
+    const scripts = win.performance
+      .getEntriesByType('resource')
+      .map((entry) => entry.name)
+      .filter((name) => name.includes('/dist/'));
+    expect(scripts.some((name) => name.endsWith('/dist/bm-secure-chat.js'))).to.equal(true);
+    expect(scripts.filter((name) => name.includes('/chunks/'))).to.deep.equal([]);
+  });
+
+  it('sits beside the entry as its own file, found relative to it', async () => {
+    const entry = await (await fetch('/dist/bm-secure-chat.js')).text();
+    const match = entry.match(/import\(["'`](\.\/chunks\/thread-security-[\w-]+\.js)["'`]\)/);
+    expect(match, 'a relative dynamic import of the crypto chunk').to.not.equal(null);
+    const chunk = await fetch(new URL(match![1]!, new URL('/dist/bm-secure-chat.js', location.href)));
+    expect(chunk.ok).to.equal(true);
+    expect(await chunk.text()).to.contain('bm-secure-chat/v1 envelope');
+  });
+});

@@ -7,6 +7,7 @@ import { stringsFor, isRtl, type Strings } from '../../i18n/strings.js';
 import { chatContext } from '../../state/context.js';
 import {
   BmErrorEvent,
+  BmKeyChangeEvent,
   BmMessageEvent,
   BmReadyEvent,
   BmThreadOpenEvent,
@@ -82,6 +83,20 @@ export class BmSecureChat extends LitElement {
     onIncoming: (thread, record) =>
       this.dispatchEvent(new BmMessageEvent(thread.id, record.senderId, thread.encrypted)),
     onStarted: () => this.requestUpdate(),
+    // The crypto chunk: imported on the first encrypted-thread interaction, never before.
+    loadSecurity: async ({ adapter, state, vault }) => {
+      const userId = state.$session.get()?.user.id;
+      if (!vault || !userId)
+        throw new AdapterError('encryption-disabled', 'The key vault is not available here');
+      const { EncryptedThreads } = await import('../../engine/security/thread-security.js');
+      return new EncryptedThreads({
+        adapter,
+        vault,
+        userId,
+        onKeyChange: (changedUserId, wasVerified) =>
+          this.dispatchEvent(new BmKeyChangeEvent(changedUserId, wasVerified)),
+      });
+    },
   });
 
   private readonly provider = new ContextProvider(this, {

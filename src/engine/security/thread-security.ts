@@ -1,0 +1,298 @@
+/**
+ * The encrypted-thread half of the engine: device keys, epochs and envelopes over one adapter and one vault.
+ * It lives in the lazily loaded crypto chunk (see `loadThreadSecurity`).
+ */
+import type { ChatAdapter, MessageBody, MessageContent, MessageRecord, Thread } from '../../adapter/types.js';
+import {
+  CryptoError,
+  deviceEntry,
+  deviceIdFor,
+  epochKeyCommitment,
+  exportSpki,
+  fromBase64Url,
+  generateDeviceKeys,
+  generateEpochKey,
+  generateIdentityKeyPair,
+  importEcdsaPublicSpki,
+  openEnvelope,
+  openSealedEpochKey,
+  parseAnnouncement,
+  sealEnvelope,
+  sealEpochKeyToMany,
+  signAnnouncement,
+  signDeviceList,
+  toBase64Url,
+  verifyAnnouncement,
+  verifyDeviceList,
+  type EpochReason,
+  type SealTarget,
+} from '../../crypto/index.js';
+import type { DeviceRecord, PinnedDevice, Vault } from '../../vault/index.js';
+import type { TimelineFailure } from '../../state/timeline.js';
+import type { ThreadSecurity } from '../engine.js';
+
+const ROTATE_AFTER_MESSAGES = 100;
+const ROTATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface ThreadSecurityOptions {
+  adapter: ChatAdapter;
+  vault: Vault;
+  userId: string;
+  now?: () => number;
+  /** A pinned contact's identity key changed (trust on first use). */
+  onKeyChange?: (userId: string, wasVerified: boolean) => void;
+}
+
+/** Verified devices of one user, as their identity key signed them. */
+interface TrustedDevices {
+  devices: PinnedDevice[];
+  signingKeys: Map<string, CryptoKey>;
+}
+
+export class EncryptedThreads implements ThreadSecurity {
+  private device: Promise<DeviceRecord> | null = null;
+  private readonly trusted = new Map<string, Promise<TrustedDevices>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: ThreadSecurityOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** This browser's device: loaded from the vault, or created and published once. */
+  ensureDevice(): Promise<DeviceRecord> {
+    this.device ??= (async () => {
+      const { vault, adapter, userId } = this.options;
+      const existing = await vault.loadDevice();
+      if (existing) return existing;
+      const identity = await generateIdentityKeyPair();
+      const keys = await generateDeviceKeys();
+      const deviceId = await deviceIdFor(keys.signing.publicKey);
+      const record = await vault.createDevice({ deviceId, identity, signing: keys.signing, hpke: keys.hpke });
+      const entry = await deviceEntry(deviceId, keys.signing.publicKey, keys.hpke.publicKey);
+      const list = { userId, version: 1, issuedAt: this.now(), devices: [entry] };
+      await adapter.publishKeys({
+        identityKey: toBase64Url(await exportSpki(identity.publicKey)),
+        signedDeviceList: toBase64Url(await signDeviceList(list, identity.privateKey)),
+        devices: [
+          { deviceId, signingKey: toBase64Url(entry.signingKey), hpkeKey: toBase64Url(entry.hpkeKey) },
+        ],
+      });
+      return record;
+    })();
+    return this.device;
+  }
+
+  /**
+   * A user's devices that their identity key signed. The identity key is pinned on first sight (trust on first
+   * use). A changed key is reported through onKeyChange and fails this lookup; the vault then pins the new key
+   * with the change recorded, so the next lookup trusts it. Holding a verified contact's threads until the user
+   * has looked at the change is the UI's part, from that record.
+   */
+  private devicesOf(userId: string): Promise<TrustedDevices> {
+    let pending = this.trusted.get(userId);
+    if (!pending) {
+      pending = this.fetchDevices(userId);
+      this.trusted.set(userId, pending);
+      pending.catch(() => this.trusted.delete(userId));
+    }
+    return pending;
+  }
+
+  private async fetchDevices(userId: string): Promise<TrustedDevices> {
+    const [bundle] = await this.options.adapter.fetchKeys([userId]);
+    if (!bundle) return { devices: [], signingKeys: new Map() };
+    const identityKey = await importEcdsaPublicSpki(fromBase64Url(bundle.identityKey));
+    const list = await verifyDeviceList(fromBase64Url(bundle.signedDeviceList), identityKey, userId);
+    const devices = list.devices.map((d) => ({
+      deviceId: d.deviceId,
+      signingKey: toBase64Url(d.signingKey),
+      hpkeKey: toBase64Url(d.hpkeKey),
+    }));
+    if (userId !== this.options.userId) {
+      const pin = await this.options.vault.peers.pin(userId, bundle.identityKey, devices, this.now());
+      if (pin.status === 'changed') {
+        this.options.onKeyChange?.(userId, pin.wasVerified);
+        throw new CryptoError('signature-invalid', `The identity key of ${userId} changed`);
+      }
+    }
+    const signingKeys = new Map<string, CryptoKey>();
+    for (const device of list.devices) {
+      signingKeys.set(device.deviceId, await importEcdsaPublicSpki(device.signingKey));
+    }
+    return { devices, signingKeys };
+  }
+
+  private async deviceKey(userId: string, deviceId: string): Promise<CryptoKey | null> {
+    return (await this.devicesOf(userId)).signingKeys.get(deviceId) ?? null;
+  }
+
+  /** Every device of every participant: who a new epoch is sealed to. */
+  private async recipients(thread: Thread): Promise<SealTarget[]> {
+    const targets: SealTarget[] = [];
+    for (const participant of thread.participants) {
+      this.trusted.delete(participant.userId); // refresh device lists before sealing
+      const { devices } = await this.devicesOf(participant.userId);
+      for (const device of devices)
+        targets.push({ recipientId: device.deviceId, hpkeKey: fromBase64Url(device.hpkeKey) });
+    }
+    return targets;
+  }
+
+  private async createEpoch(thread: Thread, epoch: number, reason: EpochReason): Promise<CryptoKey> {
+    const device = await this.ensureDevice();
+    const targets = await this.recipients(thread);
+    const fresh = await generateEpochKey();
+    const announcement = await signAnnouncement(
+      {
+        threadId: thread.id,
+        epoch,
+        creatorUserId: this.options.userId,
+        creatorDeviceId: device.deviceId,
+        createdAt: this.now(),
+        reason,
+        commitment: await epochKeyCommitment(fresh.raw),
+        recipients: targets.map((t) => t.recipientId),
+      },
+      device.signing.privateKey,
+    );
+    const sealed = await sealEpochKeyToMany(fresh.raw, thread.id, epoch, targets);
+    fresh.raw.fill(0);
+    const result = await this.options.adapter.putEpochKeys({
+      threadId: thread.id,
+      epoch,
+      announcement: toBase64Url(announcement),
+      sealed: sealed.map((s) => ({ recipientId: s.recipientId, sealed: toBase64Url(s.sealed) })),
+    });
+    if (result.status === 'conflict') {
+      // Another member created this epoch first: adopt theirs.
+      const adopted = await this.fetchEpochKey(thread, epoch);
+      if (!adopted) throw new CryptoError('epoch-unknown', `Epoch ${epoch} was created without this device`);
+      return adopted;
+    }
+    await this.options.vault.epochKeys.put({
+      threadId: thread.id,
+      epoch,
+      key: fresh.key,
+      announcement: toBase64Url(announcement),
+      sealedTo: targets.map((t) => t.recipientId),
+    });
+    return fresh.key;
+  }
+
+  /** Fetches, verifies and stores this device's sealed copy of an epoch key; null when there is none. */
+  private async fetchEpochKey(thread: Thread, epoch: number): Promise<CryptoKey | null> {
+    const device = await this.ensureDevice();
+    const sealedKeys = await this.options.adapter.getSealedKeys(device.deviceId, { threadId: thread.id });
+    const mine = sealedKeys.find((k) => k.epoch === epoch && k.threadId === thread.id);
+    if (!mine) return null;
+    const announcementBytes = fromBase64Url(mine.announcement);
+    const announcement = await verifyAnnouncement(announcementBytes, thread.id, (user, id) =>
+      this.deviceKey(user, id),
+    );
+    if (announcement.epoch !== epoch)
+      throw new CryptoError('wrong-recipient', 'The announcement is for another epoch');
+    const key = await openSealedEpochKey({
+      sealed: fromBase64Url(mine.sealed),
+      threadId: thread.id,
+      epoch,
+      recipientId: device.deviceId,
+      recipientKeyPair: device.hpke,
+      commitment: announcement.commitment,
+    });
+    await this.options.vault.epochKeys.put({
+      threadId: thread.id,
+      epoch,
+      key,
+      announcement: mine.announcement,
+      sealedTo: announcement.recipients,
+    });
+    return key;
+  }
+
+  private async epochKey(thread: Thread, epoch: number): Promise<CryptoKey | null> {
+    const stored = await this.options.vault.epochKeys.get(thread.id, epoch);
+    return stored?.key ?? this.fetchEpochKey(thread, epoch);
+  }
+
+  /** Why the current epoch must be replaced before sending, or null when it may be used. */
+  private async rotationReason(
+    thread: Thread,
+    announcement: string,
+    messageCount: number,
+  ): Promise<EpochReason | null> {
+    const parsed = parseAnnouncement(fromBase64Url(announcement));
+    if (messageCount >= ROTATE_AFTER_MESSAGES) return 'rotate-count';
+    if (this.now() - parsed.createdAt >= ROTATE_AFTER_MS) return 'rotate-age';
+    const current = new Set((await this.recipients(thread)).map((t) => t.recipientId));
+    const sealedTo = new Set(parsed.recipients);
+    if ([...sealedTo].some((id) => !current.has(id))) return 'leave';
+    if ([...current].some((id) => !sealedTo.has(id))) return 'join';
+    return null;
+  }
+
+  async start(thread: Thread): Promise<void> {
+    const epochs = await this.options.adapter.listEpochs(thread.id);
+    if (epochs.length === 0) await this.createEpoch(thread, 1, 'enable');
+  }
+
+  async seal(thread: Thread, clientId: string, content: MessageContent): Promise<MessageBody> {
+    const device = await this.ensureDevice();
+    const epochs = await this.options.adapter.listEpochs(thread.id);
+    const newest = epochs.reduce((max, e) => Math.max(max, e.epoch), 0);
+    let epoch = newest;
+    let key = newest ? await this.epochKey(thread, newest) : null;
+    if (!key) {
+      key = await this.createEpoch(thread, newest + 1, newest ? 'join' : 'enable');
+      epoch = newest + 1;
+    } else {
+      const stored = (await this.options.vault.epochKeys.get(thread.id, epoch))!;
+      const reason = await this.rotationReason(thread, stored.announcement, stored.messageCount);
+      if (reason) {
+        epoch += 1;
+        key = await this.createEpoch(thread, epoch, reason);
+      }
+    }
+    const sequence = await this.options.vault.nextSequence(thread.id);
+    const envelope = await sealEnvelope({
+      header: {
+        epoch,
+        sequence,
+        timestamp: this.now(),
+        threadId: thread.id,
+        senderUserId: this.options.userId,
+        senderDeviceId: device.deviceId,
+        clientMessageId: clientId,
+      },
+      content,
+      epochKey: key,
+      signingKey: device.signing.privateKey,
+    });
+    await this.options.vault.epochKeys.countMessage(thread.id, epoch);
+    return { kind: 'envelope', envelope: toBase64Url(envelope) };
+  }
+
+  async open(
+    thread: Thread,
+    record: MessageRecord,
+  ): Promise<{ content: MessageContent } | { failure: TimelineFailure }> {
+    if (record.body.kind !== 'envelope') return { failure: { reason: 'malformed', expected: false } };
+    try {
+      const opened = await openEnvelope(fromBase64Url(record.body.envelope), {
+        expectedThreadId: thread.id,
+        expectedSenderUserId: record.senderId,
+        resolveEpochKey: (epoch) => this.epochKey(thread, epoch),
+        resolveDeviceKey: (userId, deviceId) => this.deviceKey(userId, deviceId),
+      });
+      if (opened.header.clientMessageId !== record.clientId) {
+        return { failure: { reason: 'malformed', expected: false } };
+      }
+      return { content: opened.content as MessageContent };
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      // A key this device never received is expected for messages from before it joined the thread.
+      const me = thread.participants.find((p) => p.userId === this.options.userId);
+      const beforeJoin = error.reason === 'epoch-unknown' && !!me && record.createdAt < me.joinedAt;
+      return { failure: { reason: beforeJoin ? 'before-join' : error.reason, expected: beforeJoin } };
+    }
+  }
+}

@@ -1,0 +1,253 @@
+import { expect } from '@open-wc/testing';
+import type {
+  EpochKeysUpload,
+  EpochRecord,
+  KeyBundle,
+  MessageRecord,
+  PutEpochResult,
+  SealedKeyRecord,
+  Thread,
+} from '../../src/adapter/types.js';
+import { EncryptedThreads } from '../../src/engine/security/thread-security.js';
+import { cleanUpVaults, openTestVault, uniqueUserId } from '../vault/helpers.js';
+
+/**
+ * The backend is this unit's neighbour: an in-memory store of key bundles, epochs and sealed keys with the
+ * server's first-writer-wins rule. Crypto, vaults and the unit itself are real.
+ */
+class KeyServer {
+  bundles = new Map<string, KeyBundle>();
+  epochs = new Map<string, EpochRecord>();
+  sealed: SealedKeyRecord[] = [];
+
+  adapterFor(userId: string) {
+    return {
+      publishKeys: async (bundle: Omit<KeyBundle, 'userId' | 'updatedAt'>) => {
+        this.bundles.set(userId, { ...bundle, userId });
+      },
+      fetchKeys: async (userIds: string[]) =>
+        userIds.map((id) => this.bundles.get(id)).filter((b): b is KeyBundle => !!b),
+      putEpochKeys: async (upload: EpochKeysUpload): Promise<PutEpochResult> => {
+        const key = `${upload.threadId}#${upload.epoch}`;
+        const existing = this.epochs.get(key);
+        if (existing) return { status: 'conflict', epoch: existing };
+        const epoch = {
+          threadId: upload.threadId,
+          epoch: upload.epoch,
+          announcement: upload.announcement,
+          createdBy: userId,
+          createdAt: new Date().toISOString(),
+        };
+        this.epochs.set(key, epoch);
+        for (const s of upload.sealed) {
+          this.sealed.push({
+            ...s,
+            threadId: upload.threadId,
+            epoch: upload.epoch,
+            announcement: upload.announcement,
+          });
+        }
+        return { status: 'created', epoch };
+      },
+      listEpochs: async (threadId: string) =>
+        [...this.epochs.values()].filter((e) => e.threadId === threadId),
+      getSealedKeys: async (recipientId: string, query: { threadId?: string } = {}) =>
+        this.sealed.filter(
+          (s) => s.recipientId === recipientId && (!query.threadId || s.threadId === query.threadId),
+        ),
+    };
+  }
+}
+
+function thread(id: string, userIds: string[], joinedAt = '2026-01-01T00:00:00.000Z'): Thread {
+  return {
+    id,
+    title: 'Matter',
+    participants: userIds.map((userId) => ({ userId, displayName: userId, joinedAt, readUpTo: 0 })),
+    encrypted: true,
+    encryptedAt: joinedAt,
+    createdBy: userIds[0]!,
+    createdAt: joinedAt,
+    lastActivityAt: joinedAt,
+    lastSeq: 0,
+    unreadCount: 0,
+  };
+}
+
+async function person(server: KeyServer, label: string) {
+  const userId = uniqueUserId(label);
+  const vault = await openTestVault(userId);
+  const adapter = server.adapterFor(userId) as never;
+  const threads = new EncryptedThreads({ adapter, vault, userId });
+  await threads.ensureDevice();
+  return { userId, vault, threads };
+}
+
+function record(t: Thread, senderId: string, clientId: string, envelope: string, seq = 1): MessageRecord {
+  return {
+    id: `m${seq}`,
+    threadId: t.id,
+    clientId,
+    senderId,
+    seq,
+    createdAt: new Date().toISOString(),
+    body: { kind: 'envelope', envelope },
+  };
+}
+
+describe('encrypted threads (engine, real crypto and vaults)', () => {
+  afterEach(cleanUpVaults);
+
+  it('lets Bob read what Alice sealed, after Alice turned encryption on', async () => {
+    const server = new KeyServer();
+    const alice = await person(server, 'alice');
+    const bob = await person(server, 'bob');
+    const matter = thread('matter-1', [alice.userId, bob.userId]);
+    await alice.threads.start(matter);
+    const body = await alice.threads.seal(matter, 'c1', { type: 'text', text: 'Privileged: settle at 40k' });
+    expect(body.kind).to.equal('envelope');
+    const envelope = body.kind === 'envelope' ? body.envelope : '';
+    expect(atob(envelope.replace(/-/g, '+').replace(/_/g, '/'))).not.to.contain('settle');
+    const opened = await bob.threads.open(matter, record(matter, alice.userId, 'c1', envelope));
+    expect(opened).to.deep.equal({ content: { type: 'text', text: 'Privileged: settle at 40k' } });
+  });
+
+  it('keeps the epoch key in the vault as a non-extractable key', async () => {
+    const server = new KeyServer();
+    const alice = await person(server, 'alice');
+    const bob = await person(server, 'bob');
+    const matter = thread('matter-2', [alice.userId, bob.userId]);
+    await alice.threads.start(matter);
+    const body = await alice.threads.seal(matter, 'c1', { type: 'text', text: 'hi' });
+    await bob.threads.open(
+      matter,
+      record(matter, alice.userId, 'c1', body.kind === 'envelope' ? body.envelope : ''),
+    );
+    const stored = await bob.vault.epochKeys.get('matter-2', 1);
+    expect(stored?.key.extractable).to.equal(false);
+  });
+
+  it('starts a new epoch when a member joins, which the newcomer can read and older epochs stay closed to', async () => {
+    const server = new KeyServer();
+    const alice = await person(server, 'alice');
+    const bob = await person(server, 'bob');
+    const carol = await person(server, 'carol');
+    const before = thread('matter-3', [alice.userId, bob.userId]);
+    await alice.threads.start(before);
+    const old = await alice.threads.seal(before, 'c1', { type: 'text', text: 'before Carol' });
+    const after = thread('matter-3', [alice.userId, bob.userId, carol.userId]);
+    const fresh = await alice.threads.seal(after, 'c2', { type: 'text', text: 'welcome Carol' });
+    expect([...server.epochs.keys()]).to.deep.equal(['matter-3#1', 'matter-3#2']);
+    const carolView = thread(
+      'matter-3',
+      [alice.userId, bob.userId, carol.userId],
+      new Date(Date.now() + 1000).toISOString(),
+    );
+    expect(
+      await carol.threads.open(
+        carolView,
+        record(after, alice.userId, 'c2', fresh.kind === 'envelope' ? fresh.envelope : '', 2),
+      ),
+    ).to.deep.equal({
+      content: { type: 'text', text: 'welcome Carol' },
+    });
+    const oldOpened = await carol.threads.open(
+      carolView,
+      record(before, alice.userId, 'c1', old.kind === 'envelope' ? old.envelope : ''),
+    );
+    expect(oldOpened).to.deep.equal({ failure: { reason: 'before-join', expected: true } });
+  });
+
+  it('leaves a removed member without the key of the next epoch', async () => {
+    const server = new KeyServer();
+    const alice = await person(server, 'alice');
+    const bob = await person(server, 'bob');
+    const mallory = await person(server, 'mallory');
+    await alice.threads.start(thread('matter-4', [alice.userId, bob.userId, mallory.userId]));
+    await alice.threads.seal(thread('matter-4', [alice.userId, bob.userId, mallory.userId]), 'c1', {
+      type: 'text',
+      text: 'hi all',
+    });
+    const withoutMallory = thread('matter-4', [alice.userId, bob.userId]);
+    const secret = await alice.threads.seal(withoutMallory, 'c2', {
+      type: 'text',
+      text: 'after Mallory left',
+    });
+    const envelope = secret.kind === 'envelope' ? secret.envelope : '';
+    const opened = await mallory.threads.open(
+      withoutMallory,
+      record(withoutMallory, alice.userId, 'c2', envelope, 2),
+    );
+    expect(opened).to.deep.equal({ failure: { reason: 'epoch-unknown', expected: false } });
+    expect(
+      await bob.threads.open(withoutMallory, record(withoutMallory, alice.userId, 'c2', envelope, 2)),
+    ).to.deep.equal({
+      content: { type: 'text', text: 'after Mallory left' },
+    });
+  });
+
+  it('adopts the winner when two members race to create the same epoch', async () => {
+    const server = new KeyServer();
+    const alice = await person(server, 'alice');
+    const bob = await person(server, 'bob');
+    const matter = thread('matter-5', [alice.userId, bob.userId]);
+    const [a, b] = await Promise.all([
+      alice.threads.seal(matter, 'ca', { type: 'text', text: 'from Alice' }),
+      bob.threads.seal(matter, 'cb', { type: 'text', text: 'from Bob' }),
+    ]);
+    expect(server.epochs.size).to.equal(1);
+    const toBob = await bob.threads.open(
+      matter,
+      record(matter, alice.userId, 'ca', a.kind === 'envelope' ? a.envelope : ''),
+    );
+    const toAlice = await alice.threads.open(
+      matter,
+      record(matter, bob.userId, 'cb', b.kind === 'envelope' ? b.envelope : '', 2),
+    );
+    expect(toBob).to.deep.equal({ content: { type: 'text', text: 'from Alice' } });
+    expect(toAlice).to.deep.equal({ content: { type: 'text', text: 'from Bob' } });
+  });
+
+  it('refuses an envelope the server claims another member sent', async () => {
+    const server = new KeyServer();
+    const alice = await person(server, 'alice');
+    const bob = await person(server, 'bob');
+    const matter = thread('matter-6', [alice.userId, bob.userId]);
+    await alice.threads.start(matter);
+    const body = await alice.threads.seal(matter, 'c1', { type: 'text', text: 'hi' });
+    const opened = await bob.threads.open(
+      matter,
+      record(matter, bob.userId, 'c1', body.kind === 'envelope' ? body.envelope : ''),
+    );
+    expect(opened).to.deep.equal({ failure: { reason: 'signature-invalid', expected: false } });
+  });
+
+  it('refuses a key the server sealed to Bob itself', async () => {
+    const server = new KeyServer();
+    const alice = await person(server, 'alice');
+    const bob = await person(server, 'bob');
+    const matter = thread('matter-7', [alice.userId, bob.userId]);
+    await alice.threads.start(matter);
+    const body = await alice.threads.seal(matter, 'c1', { type: 'text', text: 'hi' });
+    // The server replaces Bob's sealed key with one it made for a key of its own.
+    const { generateEpochKey, sealEpochKey, toBase64Url, fromBase64Url } =
+      await import('../../src/crypto/index.js');
+    const bobBundle = server.bundles.get(bob.userId)!;
+    const own = await generateEpochKey();
+    for (const s of server.sealed) {
+      if (bobBundle.devices.some((d) => d.deviceId === s.recipientId)) {
+        s.sealed = toBase64Url(
+          await sealEpochKey(own.raw, 'matter-7', 1, {
+            recipientId: s.recipientId,
+            hpkeKey: fromBase64Url(bobBundle.devices[0]!.hpkeKey),
+          }),
+        );
+      }
+    }
+    const opened = await bob.threads.open(
+      matter,
+      record(matter, alice.userId, 'c1', body.kind === 'envelope' ? body.envelope : ''),
+    );
+    expect(opened).to.deep.equal({ failure: { reason: 'key-commitment-mismatch', expected: false } });
+  });
+});
