@@ -3,24 +3,92 @@ export interface Strings {
   chatLabel: string;
   emptyTitle: string;
   emptyBody: string;
+  threadsLabel: string;
+  encryptedThread: string;
+  plainThread: string;
+  unread: string;
+  messagesLabel: string;
+  composerLabel: string;
+  send: string;
+  back: string;
+  you: string;
+  pending: string;
+  failed: string;
+  retry: string;
+  edited: string;
+  deleted: string;
+  beforeJoin: string;
+  undecryptable: string;
+  loading: string;
 }
 
 export const en: Strings = {
   chatLabel: 'Secure chat',
   emptyTitle: 'No conversations yet',
   emptyBody: 'Messages in encrypted conversations are readable only by the people in them.',
+  threadsLabel: 'Conversations',
+  encryptedThread: 'End-to-end encrypted',
+  plainThread: 'Not encrypted',
+  unread: 'unread',
+  messagesLabel: 'Messages',
+  composerLabel: 'Write a message',
+  send: 'Send',
+  back: 'Back to conversations',
+  you: 'You',
+  pending: 'Sending…',
+  failed: 'Not sent',
+  retry: 'Retry',
+  edited: 'edited',
+  deleted: 'This message was deleted.',
+  beforeJoin: 'This message was sent before you joined and is not available to you.',
+  undecryptable: 'This message could not be decrypted',
+  loading: 'Connecting…',
 };
 
 export const de: Strings = {
   chatLabel: 'Sicherer Chat',
   emptyTitle: 'Noch keine Unterhaltungen',
   emptyBody: 'Nachrichten in verschlüsselten Unterhaltungen können nur die Beteiligten lesen.',
+  threadsLabel: 'Unterhaltungen',
+  encryptedThread: 'Ende-zu-Ende-verschlüsselt',
+  plainThread: 'Nicht verschlüsselt',
+  unread: 'ungelesen',
+  messagesLabel: 'Nachrichten',
+  composerLabel: 'Nachricht schreiben',
+  send: 'Senden',
+  back: 'Zurück zu den Unterhaltungen',
+  you: 'Sie',
+  pending: 'Wird gesendet…',
+  failed: 'Nicht gesendet',
+  retry: 'Erneut senden',
+  edited: 'bearbeitet',
+  deleted: 'Diese Nachricht wurde gelöscht.',
+  beforeJoin: 'Diese Nachricht wurde vor Ihrem Beitritt gesendet und ist für Sie nicht verfügbar.',
+  undecryptable: 'Diese Nachricht konnte nicht entschlüsselt werden',
+  loading: 'Verbindung wird hergestellt…',
 };
 
 export const ar: Strings = {
   chatLabel: 'محادثة آمنة',
   emptyTitle: 'لا توجد محادثات بعد',
   emptyBody: 'لا يمكن قراءة الرسائل في المحادثات المشفرة إلا من قبل المشاركين فيها.',
+  threadsLabel: 'المحادثات',
+  encryptedThread: 'مشفرة من طرف إلى طرف',
+  plainThread: 'غير مشفرة',
+  unread: 'غير مقروءة',
+  messagesLabel: 'الرسائل',
+  composerLabel: 'اكتب رسالة',
+  send: 'إرسال',
+  back: 'العودة إلى المحادثات',
+  you: 'أنت',
+  pending: 'جارٍ الإرسال…',
+  failed: 'لم تُرسل',
+  retry: 'إعادة المحاولة',
+  edited: 'معدّلة',
+  deleted: 'تم حذف هذه الرسالة.',
+  beforeJoin: 'أُرسلت هذه الرسالة قبل انضمامك وهي غير متاحة لك.',
+  undecryptable: 'تعذّر فك تشفير هذه الرسالة',
+  loading: 'جارٍ الاتصال…',
 };
 
 const tables: Record<string, Strings> = { en, de, ar };

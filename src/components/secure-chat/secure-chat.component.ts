@@ -1,5 +1,6 @@
 import { LitElement, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
+import { StoreController } from '../../utils/store-controller.js';
 import { ContextProvider } from '@lit/context';
 import { AdapterError, type ChatAdapter } from '../../adapter/types.js';
 import { ChatSession } from '../../engine/chat-session.js';
@@ -14,6 +15,7 @@ import {
   BmUnreadChangeEvent,
 } from './events.js';
 import { styles } from './secure-chat.styles.js';
+import { renderChat } from './chat-view.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
 export * from './events.js';
@@ -26,6 +28,16 @@ export * from './events.js';
  *
  * @csspart base - The outer wrapper of everything the element renders.
  * @csspart empty - The empty state shown when there is no conversation.
+ * @csspart thread-list - The list of conversations.
+ * @csspart thread-item - One conversation in the list.
+ * @csspart header - The open conversation's header.
+ * @csspart title - The open conversation's title.
+ * @csspart messages - The log of messages.
+ * @csspart message - One message.
+ * @csspart message-body - The text of one message.
+ * @csspart composer - The form to write a message.
+ * @csspart input - The message text field.
+ * @csspart send-button - The send button.
  *
  * @cssproperty [--bm-color-bg=#ffffff] - Background of the widget.
  * @cssproperty [--bm-color-surface=#f4f5f7] - Background of raised surfaces (lists, composer).
@@ -105,6 +117,11 @@ export class BmSecureChat extends LitElement {
   });
 
   private readonly unsubscribers: Array<() => void> = [];
+  private readonly threads = new StoreController(this, this.session.state.$threadList);
+  private readonly openThreadId = new StoreController(this, this.session.state.$openThreadId);
+  private readonly messages = new StoreController(this, this.session.state.$openThreadMessages);
+  private readonly sessionInfo = new StoreController(this, this.session.state.$session);
+  @state() private draft = '';
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -117,6 +134,31 @@ export class BmSecureChat extends LitElement {
     this.session.use(this.adapter);
   }
 
+  private async act(action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  private readonly handlers = {
+    open: (threadId: string | null) => void this.act(() => this.session.actions.openThread(threadId)),
+    draftChanged: (text: string) => {
+      this.draft = text;
+      const threadId = this.openThreadId.value;
+      if (threadId && text) this.session.engine?.typing(threadId);
+    },
+    send: () => {
+      const threadId = this.openThreadId.value;
+      const text = this.draft.trim();
+      if (!threadId || !text) return;
+      this.draft = '';
+      void this.act(() => this.session.actions.sendText(threadId, text));
+    },
+    retry: (clientId: string) => void this.act(() => this.session.actions.retrySend(clientId)),
+  };
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
@@ -127,9 +169,17 @@ export class BmSecureChat extends LitElement {
     if (changed.has('adapter') && this.isConnected) this.session.use(this.adapter);
   }
 
+  protected override updated(): void {
+    // Matter-chat mode: open the one thread as soon as it is known.
+    if (this.thread && this.session.engine && this.openThreadId.value !== this.thread) {
+      if (this.threads.value.some((t) => t.id === this.thread)) this.handlers.open(this.thread);
+    }
+  }
+
   /** Resolves once the session with the current adapter has started (or failed and said so by bm-error). */
   get sessionReady(): Promise<void> {
-    return this.session.ready;
+    // A new adapter is taken up in the next update; wait for it, then for the session it starts.
+    return this.updateComplete.then(() => this.session.ready);
   }
 
   private reportError(error: unknown): void {
@@ -152,11 +202,32 @@ export class BmSecureChat extends LitElement {
     const t = this.text;
     const dir = this.dir || (isRtl(this.language) ? 'rtl' : 'ltr');
     return html`
-      <section part="base" role="region" aria-label=${t.chatLabel} dir=${dir}>
-        <div part="empty" role="status">
-          <h2>${t.emptyTitle}</h2>
-          <p>${t.emptyBody}</p>
-        </div>
+      <section
+        part="base"
+        role="region"
+        aria-label=${t.chatLabel}
+        dir=${dir}
+        class=${this.openThreadId.value ? 'has-open' : ''}
+      >
+        ${
+          this.sessionInfo.value && this.threads.value.length
+            ? renderChat(
+                {
+                  t,
+                  me: this.sessionInfo.value.user.id,
+                  threads: this.threads.value,
+                  openThread: this.threads.value.find((x) => x.id === this.openThreadId.value) ?? null,
+                  messages: this.messages.value,
+                  single: !!this.thread,
+                  draft: this.draft,
+                },
+                this.handlers,
+              )
+            : html`<div part="empty" role="status">
+                <h2>${t.emptyTitle}</h2>
+                <p>${t.emptyBody}</p>
+              </div>`
+        }
       </section>
     `;
   }

@@ -68,12 +68,198 @@ export const styles = css`
     }
   }
 
+  :host {
+    container-type: inline-size;
+  }
+
   [part~='base'] {
     display: grid;
-    place-items: center;
+    grid-template-columns: minmax(12rem, 18rem) 1fr;
     min-block-size: inherit;
-    padding: var(--bm-space);
+    block-size: 100%;
     box-sizing: border-box;
+  }
+
+  [part~='base']:has(> [part~='empty']) {
+    grid-template-columns: 1fr;
+    place-items: center;
+    padding: var(--bm-space);
+  }
+
+  [part~='thread-list'] {
+    border-inline-end: 1px solid var(--bm-color-border);
+    background: var(--bm-color-surface);
+    overflow-y: auto;
+  }
+
+  [part~='thread-list'] ul,
+  [part~='messages'] {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+
+  button,
+  textarea {
+    font: inherit;
+    color: inherit;
+  }
+
+  button {
+    min-block-size: 44px;
+    min-inline-size: 44px;
+    border-radius: var(--bm-radius);
+    border: 1px solid var(--bm-color-border);
+    background: var(--bm-color-bg);
+    cursor: pointer;
+  }
+
+  button:focus-visible,
+  textarea:focus-visible {
+    outline: 2px solid var(--bm-color-accent);
+    outline-offset: 2px;
+  }
+
+  [part~='thread-item'] {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--bm-space) / 2);
+    inline-size: 100%;
+    padding-inline: var(--bm-space);
+    border: 0;
+    border-radius: 0;
+    background: transparent;
+    text-align: start;
+  }
+
+  [part~='thread-item'][aria-current='true'] {
+    background: var(--bm-color-bg);
+    font-weight: 600;
+  }
+
+  .title {
+    flex: 1;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+
+  .unread {
+    min-inline-size: 1.5em;
+    padding-inline: 0.4em;
+    border-radius: 1em;
+    background: var(--bm-color-accent);
+    color: var(--bm-color-bg);
+    text-align: center;
+    font-size: 0.85em;
+  }
+
+  .thread {
+    display: grid;
+    grid-template-rows: auto 1fr auto;
+    min-block-size: 0;
+  }
+
+  [part~='header'] {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--bm-space) / 2);
+    padding: calc(var(--bm-space) / 2) var(--bm-space);
+    border-block-end: 1px solid var(--bm-color-border);
+  }
+
+  [part~='title'] {
+    margin: 0;
+    font-size: 1.05em;
+    flex: 1;
+  }
+
+  .back {
+    display: none;
+  }
+
+  [part~='messages'] {
+    overflow-y: auto;
+    padding: var(--bm-space);
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--bm-space) / 2);
+  }
+
+  [part~='message'] {
+    max-inline-size: 80%;
+    padding: calc(var(--bm-space) / 2) var(--bm-space);
+    border-radius: var(--bm-bubble-radius);
+    background: var(--bm-bubble-other-bg);
+    color: var(--bm-bubble-other-fg);
+    align-self: flex-start;
+  }
+
+  [part~='message'].own {
+    background: var(--bm-bubble-own-bg);
+    color: var(--bm-bubble-own-fg);
+    align-self: flex-end;
+  }
+
+  [part~='message-body'] {
+    margin: 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+
+  .sender,
+  .meta {
+    display: block;
+    font-size: 0.8em;
+    opacity: 0.85;
+  }
+
+  .warning {
+    font-style: italic;
+  }
+
+  .info {
+    font-style: italic;
+    opacity: 0.85;
+  }
+
+  [part~='composer'] {
+    display: flex;
+    gap: calc(var(--bm-space) / 2);
+    padding: calc(var(--bm-space) / 2) var(--bm-space);
+    border-block-start: 1px solid var(--bm-color-border);
+  }
+
+  [part~='input'] {
+    flex: 1;
+    resize: vertical;
+    min-block-size: 44px;
+    padding: calc(var(--bm-space) / 2);
+    border: 1px solid var(--bm-color-border);
+    border-radius: var(--bm-radius);
+    background: var(--bm-color-bg);
+  }
+
+  .visually-hidden {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+
+  /* A phone column: the list and the thread are two screens. */
+  @container (max-width: 40rem) {
+    [part~='base'] {
+      grid-template-columns: 1fr;
+    }
+    .has-open [part~='thread-list'] {
+      display: none;
+    }
+    .back {
+      display: inline-block;
+    }
   }
 
   [part~='empty'] {

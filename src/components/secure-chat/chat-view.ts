@@ -1,0 +1,156 @@
+/**
+ * The first, plain chat view of the root element: thread list, messages and composer. Everything a user or a
+ * server supplied (titles, names, message text) goes through Lit text bindings, which never parse markup.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Thread, UserId } from '../../adapter/types.js';
+import type { Strings } from '../../i18n/strings.js';
+import type { MessageView } from '../../state/timeline.js';
+
+export interface ChatViewModel {
+  t: Strings;
+  me: UserId | null;
+  threads: Thread[];
+  openThread: Thread | null;
+  messages: MessageView[];
+  /** One thread only (the matter-chat mode): no list, no back button. */
+  single: boolean;
+  draft: string;
+}
+
+export interface ChatViewHandlers {
+  open(threadId: string | null): void;
+  send(): void;
+  draftChanged(text: string): void;
+  retry(clientId: string): void;
+}
+
+function displayName(thread: Thread | null, userId: UserId): string {
+  return thread?.participants.find((p) => p.userId === userId)?.displayName ?? userId;
+}
+
+function lock(t: Strings, encrypted: boolean): TemplateResult {
+  return html`<span class="lock" role="img" aria-label=${encrypted ? t.encryptedThread : t.plainThread}
+    >${encrypted ? '🔒' : '🔓'}</span
+  >`;
+}
+
+function threadList(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
+  const { t } = model;
+  return html`
+    <nav part="thread-list" aria-label=${t.threadsLabel}>
+      <ul>
+        ${model.threads.map(
+          (thread) => html`
+            <li>
+              <button
+                part="thread-item"
+                type="button"
+                aria-current=${model.openThread?.id === thread.id ? 'true' : 'false'}
+                @click=${() => handlers.open(thread.id)}
+              >
+                ${lock(t, thread.encrypted)}
+                <span class="title">${thread.title}</span>
+                ${
+                  thread.unreadCount > 0
+                    ? html`<span class="unread"
+                        >${thread.unreadCount}<span class="visually-hidden"> ${t.unread}</span></span
+                      >`
+                    : nothing
+                }
+              </button>
+            </li>
+          `,
+        )}
+      </ul>
+    </nav>
+  `;
+}
+
+function messageBody(model: ChatViewModel, message: MessageView, handlers: ChatViewHandlers): TemplateResult {
+  const { t } = model;
+  if (message.kind === 'undecryptable') {
+    const reason = message.failure?.reason ?? 'unknown';
+    return html`<p part="message-body" class=${message.failure?.expected ? 'info' : 'warning'}>
+      ${reason === 'before-join' ? t.beforeJoin : `${t.undecryptable} (${reason}).`}
+    </p>`;
+  }
+  if (message.deleted) return html`<p part="message-body" class="info">${t.deleted}</p>`;
+  return html`
+    <p part="message-body">${message.text}</p>
+    ${message.edited ? html`<span class="meta">${t.edited}</span>` : nothing}
+    ${message.status === 'pending' ? html`<span class="meta">${t.pending}</span>` : nothing}
+    ${
+      message.status === 'failed'
+        ? html`<span class="meta warning">${t.failed}</span>
+            <button type="button" @click=${() => handlers.retry(message.clientId)}>${t.retry}</button>`
+        : nothing
+    }
+  `;
+}
+
+function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
+  const { t, openThread } = model;
+  if (!openThread) return html``;
+  const onKeydown = (event: KeyboardEvent) => {
+    // Enter sends; Shift+Enter breaks the line; an IME composition is never interrupted.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      handlers.send();
+    }
+  };
+  return html`
+    <section class="thread" aria-labelledby="thread-title">
+      <header part="header">
+        ${
+          model.single
+            ? nothing
+            : html`<button
+                type="button"
+                class="back"
+                aria-label=${t.back}
+                @click=${() => handlers.open(null)}
+              >
+                ←
+              </button>`
+        }
+        <h2 part="title" id="thread-title">${openThread.title}</h2>
+        ${lock(t, openThread.encrypted)}
+      </header>
+      <div part="messages" role="log" aria-live="polite" aria-label=${t.messagesLabel}>
+        ${model.messages.map(
+          (message) => html`
+            <div part="message" class=${message.senderId === model.me ? 'own' : 'other'}>
+              <span class="sender"
+                >${message.senderId === model.me ? t.you : displayName(openThread, message.senderId)}</span
+              >
+              ${messageBody(model, message, handlers)}
+            </div>
+          `,
+        )}
+      </div>
+      <form
+        part="composer"
+        @submit=${(event: Event) => {
+          event.preventDefault();
+          handlers.send();
+        }}
+      >
+        <textarea
+          part="input"
+          rows="2"
+          aria-label=${t.composerLabel}
+          placeholder=${t.composerLabel}
+          .value=${model.draft}
+          @input=${(event: InputEvent) => handlers.draftChanged((event.target as HTMLTextAreaElement).value)}
+          @keydown=${onKeydown}
+        ></textarea>
+        <button part="send-button" type="submit">${t.send}</button>
+      </form>
+    </section>
+  `;
+}
+
+export function renderChat(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
+  return html`${model.single ? nothing : threadList(model, handlers)}${threadView(model, handlers)}`;
+}
