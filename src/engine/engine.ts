@@ -32,6 +32,8 @@ export interface ThreadSecurity {
   ): Promise<{ content: MessageContent } | { failure: TimelineFailure }>;
   /** Creates the thread's first epoch after encryption was turned on. */
   start(thread: Thread): Promise<void>;
+  /** Makes sure this browser's device keys exist and are published, so others can seal to it. */
+  prepare?(): Promise<void>;
 }
 
 export interface EngineOptions {
@@ -104,6 +106,13 @@ export class ChatEngine implements ChatActions {
     } while (cursor);
     this.subscribe();
     void this.outbox.flush();
+    // Someone may seal a thread's next epoch to us before we touch it: publish this device's keys now.
+    if (
+      session.capabilities.encryptionEnabled &&
+      Object.values(this.state.$threads.get()).some((t) => t.encrypted)
+    ) {
+      await (await this.loadSecurity()).prepare?.();
+    }
   }
 
   stop(): void {

@@ -18,6 +18,7 @@ export interface Strings {
   edited: string;
   deleted: string;
   beforeJoin: string;
+  deviceAddedLater: string;
   undecryptable: string;
   loading: string;
 }
@@ -41,6 +42,7 @@ export const en: Strings = {
   edited: 'edited',
   deleted: 'This message was deleted.',
   beforeJoin: 'This message was sent before you joined and is not available to you.',
+  deviceAddedLater: 'This message was sent before this device was set up and is not available on it.',
   undecryptable: 'This message could not be decrypted',
   loading: 'Connecting…',
 };
@@ -64,6 +66,8 @@ export const de: Strings = {
   edited: 'bearbeitet',
   deleted: 'Diese Nachricht wurde gelöscht.',
   beforeJoin: 'Diese Nachricht wurde vor Ihrem Beitritt gesendet und ist für Sie nicht verfügbar.',
+  deviceAddedLater:
+    'Diese Nachricht wurde gesendet, bevor dieses Gerät eingerichtet war, und ist hier nicht verfügbar.',
   undecryptable: 'Diese Nachricht konnte nicht entschlüsselt werden',
   loading: 'Verbindung wird hergestellt…',
 };
@@ -87,6 +91,7 @@ export const ar: Strings = {
   edited: 'معدّلة',
   deleted: 'تم حذف هذه الرسالة.',
   beforeJoin: 'أُرسلت هذه الرسالة قبل انضمامك وهي غير متاحة لك.',
+  deviceAddedLater: 'أُرسلت هذه الرسالة قبل إعداد هذا الجهاز وهي غير متاحة عليه.',
   undecryptable: 'تعذّر فك تشفير هذه الرسالة',
   loading: 'جارٍ الاتصال…',
 };

@@ -2,7 +2,7 @@
  * The first, plain chat view of the root element: thread list, messages and composer. Everything a user or a
  * server supplied (titles, names, message text) goes through Lit text bindings, which never parse markup.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { Thread, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
@@ -29,10 +29,23 @@ function displayName(thread: Thread | null, userId: UserId): string {
   return thread?.participants.find((p) => p.userId === userId)?.displayName ?? userId;
 }
 
+const closedShackle = svg`<path d="M5 7V5a3 3 0 0 1 6 0v2" />`;
+const openShackle = svg`<path d="M5 7V5a3 3 0 0 1 5.8-1" />`;
+
+/** A padlock drawn inline (no icon font, no emoji font needed), closed for encrypted threads. */
 function lock(t: Strings, encrypted: boolean): TemplateResult {
-  return html`<span class="lock" role="img" aria-label=${encrypted ? t.encryptedThread : t.plainThread}
-    >${encrypted ? '🔒' : '🔓'}</span
-  >`;
+  return html`<svg
+    class=${encrypted ? 'lock closed' : 'lock open'}
+    role="img"
+    aria-label=${encrypted ? t.encryptedThread : t.plainThread}
+    viewBox="0 0 16 16"
+    width="16"
+    height="16"
+  >
+    <title>${encrypted ? t.encryptedThread : t.plainThread}</title>
+    ${encrypted ? closedShackle : openShackle}
+    <rect x="3" y="7" width="10" height="7" rx="1.5" />
+  </svg>`;
 }
 
 function threadList(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
@@ -72,7 +85,13 @@ function messageBody(model: ChatViewModel, message: MessageView, handlers: ChatV
   if (message.kind === 'undecryptable') {
     const reason = message.failure?.reason ?? 'unknown';
     return html`<p part="message-body" class=${message.failure?.expected ? 'info' : 'warning'}>
-      ${reason === 'before-join' ? t.beforeJoin : `${t.undecryptable} (${reason}).`}
+      ${
+        reason === 'before-join'
+          ? t.beforeJoin
+          : reason === 'device-added-later'
+            ? t.deviceAddedLater
+            : `${t.undecryptable} (${reason}).`
+      }
     </p>`;
   }
   if (message.deleted) return html`<p part="message-body" class="info">${t.deleted}</p>`;

@@ -240,6 +240,17 @@ export const styles = css`
     background: var(--bm-color-bg);
   }
 
+  .lock {
+    flex: none;
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.5;
+  }
+
+  .lock.closed rect {
+    fill: currentColor;
+  }
+
   .visually-hidden {
     position: absolute;
     inline-size: 1px;

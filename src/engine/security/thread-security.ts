@@ -230,6 +230,10 @@ export class EncryptedThreads implements ThreadSecurity {
     return null;
   }
 
+  async prepare(): Promise<void> {
+    await this.ensureDevice();
+  }
+
   async start(thread: Thread): Promise<void> {
     const epochs = await this.options.adapter.listEpochs(thread.id);
     if (epochs.length === 0) await this.createEpoch(thread, 1, 'enable');
@@ -289,10 +293,18 @@ export class EncryptedThreads implements ThreadSecurity {
       return { content: opened.content as MessageContent };
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
-      // A key this device never received is expected for messages from before it joined the thread.
-      const me = thread.participants.find((p) => p.userId === this.options.userId);
-      const beforeJoin = error.reason === 'epoch-unknown' && !!me && record.createdAt < me.joinedAt;
-      return { failure: { reason: beforeJoin ? 'before-join' : error.reason, expected: beforeJoin } };
+      // A key this device never received is expected for messages from before it joined the thread, or from
+      // before this device existed; any other failure is a real one.
+      if (error.reason === 'epoch-unknown') {
+        const me = thread.participants.find((p) => p.userId === this.options.userId);
+        if (me && record.createdAt < me.joinedAt)
+          return { failure: { reason: 'before-join', expected: true } };
+        const device = await this.ensureDevice();
+        if (Date.parse(record.createdAt) < device.createdAt) {
+          return { failure: { reason: 'device-added-later', expected: true } };
+        }
+      }
+      return { failure: { reason: error.reason, expected: false } };
     }
   }
 }
