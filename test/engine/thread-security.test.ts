@@ -186,6 +186,32 @@ describe('encrypted threads (engine, real crypto and vaults)', () => {
     });
   });
 
+  it('shows a message sent before Bob had any device as an expected failure, and the next one as readable', async () => {
+    const server = new KeyServer();
+    const alice = await person(server, 'alice');
+    const bobId = uniqueUserId('bob');
+    const matter = thread('matter-8', [alice.userId, bobId]);
+    const early = await alice.threads.seal(matter, 'c1', { type: 'text', text: 'before Bob set up' });
+    const earlyRecord = record(matter, alice.userId, 'c1', early.kind === 'envelope' ? early.envelope : '');
+    await new Promise((r) => setTimeout(r, 5));
+    // Bob's widget starts later and publishes its device.
+    const bobVault = await openTestVault(bobId);
+    const bob = new EncryptedThreads({
+      adapter: server.adapterFor(bobId) as never,
+      vault: bobVault,
+      userId: bobId,
+    });
+    await bob.prepare();
+    expect(await bob.open(matter, earlyRecord)).to.deep.equal({
+      failure: { reason: 'device-added-later', expected: true },
+    });
+    const late = await alice.threads.seal(matter, 'c2', { type: 'text', text: 'after Bob set up' });
+    const lateRecord = record(matter, alice.userId, 'c2', late.kind === 'envelope' ? late.envelope : '', 2);
+    expect(await bob.open(matter, lateRecord)).to.deep.equal({
+      content: { type: 'text', text: 'after Bob set up' },
+    });
+  });
+
   it('adopts the winner when two members race to create the same epoch', async () => {
     const server = new KeyServer();
     const alice = await person(server, 'alice');
