@@ -21,6 +21,11 @@ export interface Strings {
   deviceAddedLater: string;
   undecryptable: string;
   loading: string;
+  encryptAction: string;
+  encryptTitle: string;
+  encryptBody: string;
+  encryptConfirm: string;
+  cancel: string;
 }
 
 export const en: Strings = {
@@ -45,6 +50,12 @@ export const en: Strings = {
   deviceAddedLater: 'This message was sent before this device was set up and is not available on it.',
   undecryptable: 'This message could not be decrypted',
   loading: 'Connecting…',
+  encryptAction: 'Turn on end-to-end encryption',
+  encryptTitle: 'Turn on end-to-end encryption?',
+  encryptBody:
+    'From now on, messages in this conversation can be read only on the devices of the people in it. The server will not be able to search them, notifications will only say that a new encrypted message arrived, and bots cannot take part. This cannot be undone.',
+  encryptConfirm: 'Turn on encryption',
+  cancel: 'Cancel',
 };
 
 export const de: Strings = {
@@ -70,6 +81,12 @@ export const de: Strings = {
     'Diese Nachricht wurde gesendet, bevor dieses Gerät eingerichtet war, und ist hier nicht verfügbar.',
   undecryptable: 'Diese Nachricht konnte nicht entschlüsselt werden',
   loading: 'Verbindung wird hergestellt…',
+  encryptAction: 'Ende-zu-Ende-Verschlüsselung einschalten',
+  encryptTitle: 'Ende-zu-Ende-Verschlüsselung einschalten?',
+  encryptBody:
+    'Ab jetzt können Nachrichten in dieser Unterhaltung nur auf den Geräten der Beteiligten gelesen werden. Der Server kann sie nicht durchsuchen, Benachrichtigungen sagen nur, dass eine neue verschlüsselte Nachricht eingegangen ist, und Bots können nicht teilnehmen. Das lässt sich nicht rückgängig machen.',
+  encryptConfirm: 'Verschlüsselung einschalten',
+  cancel: 'Abbrechen',
 };
 
 export const ar: Strings = {
@@ -94,6 +111,12 @@ export const ar: Strings = {
   deviceAddedLater: 'أُرسلت هذه الرسالة قبل إعداد هذا الجهاز وهي غير متاحة عليه.',
   undecryptable: 'تعذّر فك تشفير هذه الرسالة',
   loading: 'جارٍ الاتصال…',
+  encryptAction: 'تفعيل التشفير من طرف إلى طرف',
+  encryptTitle: 'تفعيل التشفير من طرف إلى طرف؟',
+  encryptBody:
+    'من الآن فصاعدًا لا يمكن قراءة الرسائل في هذه المحادثة إلا على أجهزة المشاركين فيها. لن يتمكن الخادم من البحث فيها، وستقول الإشعارات فقط إن رسالة مشفرة جديدة وصلت، ولا يمكن للروبوتات المشاركة. لا يمكن التراجع عن ذلك.',
+  encryptConfirm: 'تفعيل التشفير',
+  cancel: 'إلغاء',
 };
 
 const tables: Record<string, Strings> = { en, de, ar };

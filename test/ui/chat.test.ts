@@ -103,6 +103,45 @@ describe('<bm-secure-chat> with a backend', () => {
     expect((window as unknown as { __bmXss?: number }).__bmXss).to.equal(undefined);
   });
 
+  it('asks before turning encryption on, says what changes, and a cancel changes nothing', async () => {
+    const { hub, alice, bob } = world();
+    const thread = await hub
+      .adapterFor(alice)
+      .createThread({ title: 'Plain', participantIds: [bob], encrypted: false });
+    const el = await chatFor(hub, alice);
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="thread-item"]')!.click();
+    await until(() => !!el.shadowRoot!.querySelector('[part~="lock-toggle"]'));
+    const dialog = el.shadowRoot!.querySelector<HTMLDialogElement>('[part~="dialog"]')!;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="lock-toggle"]')!.click();
+    expect(dialog.open).to.equal(true);
+    expect(dialog.textContent).to.contain('cannot be undone');
+    expect(dialog.textContent).to.contain('not be able to search');
+    await expect(el).to.be.accessible();
+    dialog.querySelector<HTMLButtonElement>('.cancel')!.click();
+    expect(dialog.open).to.equal(false);
+    expect((await hub.adapterFor(alice).getThread(thread.id)).encrypted).to.equal(false);
+
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="lock-toggle"]')!.click();
+    let fired = '';
+    el.addEventListener('bm-encryption-enable', (e) => (fired = e.threadId));
+    dialog.querySelector<HTMLButtonElement>('.confirm')!.click();
+    await until(() => fired === thread.id);
+    expect((await hub.adapterFor(alice).getThread(thread.id)).encrypted).to.equal(true);
+    expect((await hub.adapterFor(alice).listEpochs(thread.id)).map((e) => e.epoch)).to.deep.equal([1]);
+    await until(() => el.shadowRoot!.querySelector('[part~="lock-toggle"]') === null);
+  });
+
+  it('offers no encryption toggle where the site does not allow it', async () => {
+    const hub = new MemoryHub({ capabilities: { canStartEncryptedThreads: false } });
+    const alice = uniqueUserId('alice');
+    hub.addUser({ id: alice, displayName: 'Alice' });
+    await hub.adapterFor(alice).createThread({ title: 'Plain', participantIds: [], encrypted: false });
+    const el = await chatFor(hub, alice);
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="thread-item"]')!.click();
+    await until(() => !!el.shadowRoot!.querySelector('[part~="title"]'));
+    expect(el.shadowRoot!.querySelector('[part~="lock-toggle"]')).to.equal(null);
+  });
+
   it('shows only the one thread in matter-chat mode', async () => {
     const { hub, alice, bob } = world();
     await hub.adapterFor(alice).createThread({ title: 'Other', participantIds: [bob], encrypted: false });

@@ -15,6 +15,8 @@ export interface ChatViewModel {
   messages: MessageView[];
   /** One thread only (the matter-chat mode): no list, no back button. */
   single: boolean;
+  /** The site and this user's role allow turning encryption on. */
+  canEncrypt: boolean;
   draft: string;
 }
 
@@ -23,6 +25,10 @@ export interface ChatViewHandlers {
   send(): void;
   draftChanged(text: string): void;
   retry(clientId: string): void;
+  /** Asks before turning encryption on; the dialog is the root element's. */
+  askToEncrypt(): void;
+  confirmEncrypt(): void;
+  cancelEncrypt(): void;
 }
 
 function displayName(thread: Thread | null, userId: UserId): string {
@@ -135,6 +141,13 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
         }
         <h2 part="title" id="thread-title">${openThread.title}</h2>
         ${lock(t, openThread.encrypted)}
+        ${
+          model.canEncrypt && !openThread.encrypted
+            ? html`<button part="lock-toggle" type="button" @click=${() => handlers.askToEncrypt()}>
+                ${t.encryptAction}
+              </button>`
+            : nothing
+        }
       </header>
       <div part="messages" role="log" aria-live="polite" aria-label=${t.messagesLabel}>
         ${model.messages.map(
@@ -170,6 +183,28 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
   `;
 }
 
+/** The confirmation before the one-way switch: it says plainly what changes. */
+function encryptDialog(t: Strings, handlers: ChatViewHandlers): TemplateResult {
+  return html`<dialog
+    part="dialog"
+    aria-labelledby="encrypt-title"
+    aria-describedby="encrypt-body"
+    @cancel=${() => handlers.cancelEncrypt()}
+  >
+    <h2 id="encrypt-title">${t.encryptTitle}</h2>
+    <p id="encrypt-body">${t.encryptBody}</p>
+    <div class="actions">
+      <button type="button" class="cancel" @click=${() => handlers.cancelEncrypt()}>${t.cancel}</button>
+      <button type="button" class="confirm" @click=${() => handlers.confirmEncrypt()}>
+        ${t.encryptConfirm}
+      </button>
+    </div>
+  </dialog>`;
+}
+
 export function renderChat(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
-  return html`${model.single ? nothing : threadList(model, handlers)}${threadView(model, handlers)}`;
+  return html`${model.single ? nothing : threadList(model, handlers)}${threadView(model, handlers)}${encryptDialog(
+    model.t,
+    handlers,
+  )}`;
 }

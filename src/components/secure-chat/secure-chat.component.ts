@@ -7,6 +7,7 @@ import { ChatSession } from '../../engine/chat-session.js';
 import { stringsFor, isRtl, type Strings } from '../../i18n/strings.js';
 import { chatContext } from '../../state/context.js';
 import {
+  BmEncryptionEnableEvent,
   BmErrorEvent,
   BmKeyChangeEvent,
   BmMessageEvent,
@@ -38,6 +39,8 @@ export * from './events.js';
  * @csspart composer - The form to write a message.
  * @csspart input - The message text field.
  * @csspart send-button - The send button.
+ * @csspart lock-toggle - The button that turns encryption on, shown where the site and the user's role allow.
+ * @csspart dialog - The confirmation dialog.
  *
  * @cssproperty [--bm-color-bg=#ffffff] - Background of the widget.
  * @cssproperty [--bm-color-surface=#f4f5f7] - Background of raised surfaces (lists, composer).
@@ -157,7 +160,22 @@ export class BmSecureChat extends LitElement {
       void this.act(() => this.session.actions.sendText(threadId, text));
     },
     retry: (clientId: string) => void this.act(() => this.session.actions.retrySend(clientId)),
+    askToEncrypt: () => this.dialog()?.showModal(),
+    cancelEncrypt: () => this.dialog()?.close(),
+    confirmEncrypt: () => {
+      this.dialog()?.close();
+      const threadId = this.openThreadId.value;
+      if (!threadId) return;
+      void this.act(async () => {
+        await this.session.actions.enableEncryption(threadId);
+        this.dispatchEvent(new BmEncryptionEnableEvent(threadId));
+      });
+    },
   };
+
+  private dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog[part~="dialog"]');
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -219,6 +237,9 @@ export class BmSecureChat extends LitElement {
                   openThread: this.threads.value.find((x) => x.id === this.openThreadId.value) ?? null,
                   messages: this.messages.value,
                   single: !!this.thread,
+                  canEncrypt:
+                    this.sessionInfo.value.capabilities.encryptionEnabled &&
+                    this.sessionInfo.value.capabilities.canStartEncryptedThreads,
                   draft: this.draft,
                 },
                 this.handlers,

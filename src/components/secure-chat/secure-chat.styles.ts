@@ -251,6 +251,25 @@ export const styles = css`
     fill: currentColor;
   }
 
+  [part~='dialog'] {
+    max-inline-size: min(32rem, 90vw);
+    border: 1px solid var(--bm-color-border);
+    border-radius: var(--bm-radius);
+    background: var(--bm-color-bg);
+    color: var(--bm-color-text);
+  }
+
+  [part~='dialog'] .actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: calc(var(--bm-space) / 2);
+  }
+
+  [part~='dialog'] .confirm {
+    background: var(--bm-color-accent);
+    color: var(--bm-color-bg);
+  }
+
   .visually-hidden {
     position: absolute;
     inline-size: 1px;
