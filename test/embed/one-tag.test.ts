@@ -40,6 +40,18 @@ describe('the built one-tag entry (dist/bm-secure-chat.js)', () => {
   });
 });
 
+describe('under a strict Content-Security-Policy', () => {
+  it("renders with no violation of default-src 'self', style-src 'self' and required Trusted Types", async () => {
+    const win = await loadPage('/test/embed/fixtures/strict-csp.html');
+    const shadow = await renderedShadow(win);
+    expect(shadow.querySelector('[part~="base"]')).to.exist;
+    // Styles arrive as adopted stylesheets, which the CSP allows; nothing was blocked.
+    const host = win.document.querySelector('bm-secure-chat')!;
+    expect(win.getComputedStyle(host).colorScheme).to.equal('dark');
+    expect((win as unknown as { cspViolations: string[] }).cspViolations).to.deep.equal([]);
+  });
+});
+
 describe('the crypto chunk', () => {
   it('is not downloaded by a page that never opens an encrypted thread', async () => {
     const win = await loadPage('/test/embed/fixtures/one-tag.html');
