@@ -142,6 +142,48 @@ describe('<bm-secure-chat> with a backend', () => {
     expect(el.shadowRoot!.querySelector('[part~="lock-toggle"]')).to.equal(null);
   });
 
+  it('fires bm-thread-open, bm-message (without content) and bm-unread-change', async () => {
+    const { hub, alice, bob } = world();
+    const thread = await hub
+      .adapterFor(alice)
+      .createThread({ title: 'T', participantIds: [bob], encrypted: false });
+    const el = await chatFor(hub, alice);
+    const events: Event[] = [];
+    const listening = new AbortController();
+    for (const name of ['bm-thread-open', 'bm-message', 'bm-unread-change'] as const) {
+      document.body.addEventListener(name, (e) => events.push(e), { signal: listening.signal });
+    }
+    await hub.adapterFor(bob).sendMessage(thread.id, {
+      clientId: 'u1',
+      body: { kind: 'plain', content: { type: 'text', text: 'are you there?' } },
+    });
+    await until(() => events.some((e) => e.type === 'bm-unread-change'));
+    const message = events.find((e) => e.type === 'bm-message') as Event & Record<string, unknown>;
+    expect(message).to.include({
+      threadId: thread.id,
+      senderId: bob,
+      encrypted: false,
+      bubbles: true,
+      composed: true,
+    });
+    expect(JSON.stringify(message)).not.to.contain('are you there');
+    expect((events.find((e) => e.type === 'bm-unread-change') as Event & { unread: number }).unread).to.equal(
+      1,
+    );
+
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="thread-item"]')!.click();
+    await until(() => events.some((e) => e.type === 'bm-thread-open'));
+    expect(
+      (events.find((e) => e.type === 'bm-thread-open') as Event & { threadId: string }).threadId,
+    ).to.equal(thread.id);
+    await until(
+      () =>
+        (events.filter((e) => e.type === 'bm-unread-change').at(-1) as Event & { unread: number }).unread ===
+        0,
+    );
+    listening.abort();
+  });
+
   it('shows only the one thread in matter-chat mode', async () => {
     const { hub, alice, bob } = world();
     await hub.adapterFor(alice).createThread({ title: 'Other', participantIds: [bob], encrypted: false });
