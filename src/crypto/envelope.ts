@@ -1,3 +1,4 @@
+import type { MessageContent } from '../adapter/types.js';
 import { ByteReader, ByteWriter, concat, fromUtf8, utf8 } from './encoding.js';
 import { CryptoError } from './errors.js';
 import { pad, unpad } from './padding.js';
@@ -11,8 +12,8 @@ import {
   SUITE_P256,
 } from './suite.js';
 
-/** The plaintext of an envelope: a JSON object with a `type` (the engine's MessageContent). */
-export type EnvelopeContent = { type: string; [field: string]: unknown };
+/** The plaintext of an envelope: one MessageContent of the backend contract, as JSON. */
+export type EnvelopeContent = MessageContent;
 
 /** What the server may read of an envelope. */
 export interface EnvelopeHeader {
@@ -82,9 +83,32 @@ export function decodeEnvelope(bytes: Uint8Array): EnvelopeParts {
   return { header, headerBytes, nonce, ciphertext, signature };
 }
 
+/** The header alone, parsed from a whole envelope with the same strictness (what a server reads). */
+export function decodeEnvelopeHeader(bytes: Uint8Array): EnvelopeHeader {
+  return decodeEnvelope(bytes).header;
+}
+
+/** Lays out an envelope from its parts: header || nonce || u32 N || ciphertext || signature. */
+export function encodeEnvelope(parts: {
+  headerBytes: Uint8Array;
+  nonce: Uint8Array;
+  ciphertext: Uint8Array;
+  signature: Uint8Array;
+}): Uint8Array {
+  if (parts.nonce.length !== GCM_NONCE_BYTES) throw new CryptoError('malformed', 'A nonce is 12 bytes');
+  if (parts.ciphertext.length < GCM_TAG_BYTES) throw new CryptoError('malformed', 'Ciphertext without tag');
+  if (parts.signature.length !== SIGNATURE_BYTES)
+    throw new CryptoError('malformed', 'A signature is 64 bytes');
+  const length = new ByteWriter().u32(parts.ciphertext.length).finish();
+  return concat(parts.headerBytes, parts.nonce, length, parts.ciphertext, parts.signature);
+}
+
+/** label || 0x00, encoded once: every signature and verification starts with it. */
+const SIGNED_PREFIX = concat(utf8(LABELS.envelope), Uint8Array.of(0));
+
 function signedPart(headerBytes: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array): Uint8Array {
   const length = new ByteWriter().u32(ciphertext.length).finish();
-  return concat(utf8(LABELS.envelope), Uint8Array.of(0), headerBytes, nonce, length, ciphertext);
+  return concat(SIGNED_PREFIX, headerBytes, nonce, length, ciphertext);
 }
 
 export interface SealEnvelopeInput {
@@ -99,13 +123,58 @@ export interface SealEnvelopeInput {
 export async function sealEnvelope(input: SealEnvelopeInput): Promise<Uint8Array> {
   const headerBytes = encodeHeader(input.header);
   const nonce = randomBytes(GCM_NONCE_BYTES);
-  const plaintext = pad(utf8(JSON.stringify(input.content)));
+  // The same check a receiver makes, so that nothing is sent that every receiver would refuse.
+  const plaintext = pad(utf8(JSON.stringify(checkContent(input.content))));
   const ciphertext = await aesGcmEncrypt(input.epochKey, nonce, plaintext, headerBytes);
   const signature = await ecdsaSign(input.signingKey, signedPart(headerBytes, nonce, ciphertext));
-  return concat(headerBytes, nonce, new ByteWriter().u32(ciphertext.length).finish(), ciphertext, signature);
+  return encodeEnvelope({ headerBytes, nonce, ciphertext, signature });
 }
 
-const CONTENT_TYPES = new Set(['text', 'reply', 'edit', 'delete', 'reaction', 'attachment']);
+type FieldKind = 'string' | 'number' | 'boolean' | 'strings';
+/** Required and optional fields of each event kind (src/adapter/types.ts MessageContent). */
+const CONTENT_SHAPES: Record<
+  MessageContent['type'],
+  { required: Record<string, FieldKind>; optional: Record<string, FieldKind> }
+> = {
+  text: { required: { text: 'string' }, optional: { mentions: 'strings' } },
+  reply: { required: { target: 'string', text: 'string' }, optional: { mentions: 'strings' } },
+  edit: { required: { target: 'string', text: 'string' }, optional: { mentions: 'strings' } },
+  delete: { required: { target: 'string' }, optional: {} },
+  reaction: { required: { target: 'string', emoji: 'string' }, optional: { remove: 'boolean' } },
+  attachment: {
+    required: { blobId: 'string', name: 'string', mime: 'string', size: 'number' },
+    optional: { sha256: 'string', key: 'string', caption: 'string', replyTo: 'string' },
+  },
+};
+
+function hasKind(value: unknown, kind: FieldKind): boolean {
+  if (kind === 'strings') return Array.isArray(value) && value.every((item) => typeof item === 'string');
+  if (kind === 'number') return typeof value === 'number' && Number.isFinite(value);
+  return typeof value === kind;
+}
+
+/** Checks that a value is one well-formed MessageContent (known kind, typed fields); else 'malformed'. */
+export function checkContent(value: unknown): EnvelopeContent {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CryptoError('malformed', 'The plaintext is not a message');
+  }
+  const record = value as Record<string, unknown>;
+  const type = record['type'];
+  if (typeof type !== 'string' || !Object.hasOwn(CONTENT_SHAPES, type)) {
+    throw new CryptoError('malformed', 'The plaintext is not a known event kind');
+  }
+  const shape = CONTENT_SHAPES[type as MessageContent['type']];
+  for (const [field, kind] of Object.entries(shape.required)) {
+    if (!hasKind(record[field], kind))
+      throw new CryptoError('malformed', `The ${type} has no valid ${field}`);
+  }
+  for (const [field, kind] of Object.entries(shape.optional)) {
+    if (record[field] !== undefined && !hasKind(record[field], kind)) {
+      throw new CryptoError('malformed', `The ${type} has an invalid ${field}`);
+    }
+  }
+  return value as EnvelopeContent;
+}
 
 function parseContent(bytes: Uint8Array): EnvelopeContent {
   let value: unknown;
@@ -114,11 +183,7 @@ function parseContent(bytes: Uint8Array): EnvelopeContent {
   } catch (cause) {
     throw new CryptoError('malformed', 'The plaintext is not JSON', { cause });
   }
-  const type = (value as { type?: unknown } | null)?.type;
-  if (typeof value !== 'object' || value === null || typeof type !== 'string' || !CONTENT_TYPES.has(type)) {
-    throw new CryptoError('malformed', 'The plaintext is not a message');
-  }
-  return value as EnvelopeContent;
+  return checkContent(value);
 }
 
 export interface OpenEnvelopeContext {

@@ -11,15 +11,23 @@ import {
 } from './primitives.js';
 import { AES_GCM_KEY_BYTES, LABELS, PROTOCOL_VERSION, SIGNATURE_BYTES, SUITE_P256 } from './suite.js';
 
-export type EpochReason = 'enable' | 'join' | 'leave' | 'revoke' | 'rotate-count' | 'rotate-age';
-const REASON_CODES: Record<EpochReason, number> = {
+/**
+ * Why an epoch began (PROTOCOL.md, rotation rules). `pending-device`: a participant who had no device yet
+ * (pending) now has one, and the epoch is started so that it includes that device.
+ */
+export type EpochReason =
+  'enable' | 'join' | 'leave' | 'revoke' | 'rotate-count' | 'rotate-age' | 'pending-device';
+/** The reason's byte in the signed announcement. */
+export const EPOCH_REASON_CODES: Readonly<Record<EpochReason, number>> = {
   enable: 1,
   join: 2,
   leave: 3,
   revoke: 4,
   'rotate-count': 5,
   'rotate-age': 6,
+  'pending-device': 7,
 };
+const REASON_CODES = EPOCH_REASON_CODES;
 
 /** A fresh epoch key: the raw bytes (to seal, then drop) and a non-extractable AES-GCM key (to keep). */
 export async function generateEpochKey(): Promise<{ raw: Uint8Array; key: CryptoKey }> {

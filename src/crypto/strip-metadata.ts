@@ -58,6 +58,8 @@ function stripJpeg(bytes: Uint8Array): StripResult {
   let at = 2;
   for (;;) {
     if (at + 4 > bytes.length || bytes[at] !== 0xff) throw malformed('JPEG segment expected');
+    // A marker may be preceded by any number of 0xFF fill bytes (ITU T.81 B.1.1.2); they carry nothing.
+    while (bytes[at + 1] === 0xff && at + 5 <= bytes.length) at++;
     const marker = bytes[at + 1]!;
     if (marker === 0xd9) {
       parts.push(bytes.subarray(at));
@@ -140,12 +142,19 @@ function stripWebp(bytes: Uint8Array): StripResult {
   return { bytes: joinParts([header, body]), format: 'webp', removed };
 }
 
+const STRIPPED_MIME_TYPES = new Set(['image/jpeg', 'image/jpg', 'image/pjpeg', 'image/png', 'image/webp']);
+
 /**
  * Removes EXIF, XMP, IPTC and comments from JPEG; tEXt, iTXt, zTXt and eXIf from PNG; EXIF and XMP from WebP.
- * Other files pass through unchanged with format 'other'. A damaged image is refused ('malformed').
+ * The bytes decide the format, as a decoder would (a PNG named .jpg is stripped as a PNG). Other files pass
+ * through unchanged with format 'other', except when `mime` claims a format this strips: such a file could not
+ * be checked, so it is refused ('malformed') rather than sent with whatever it carries.
  */
-export function stripMetadata(bytes: Uint8Array): StripResult {
+export function stripMetadata(bytes: Uint8Array, mime?: string): StripResult {
   const format = detectImageFormat(bytes);
+  if (format === 'other' && mime && STRIPPED_MIME_TYPES.has(mime.toLowerCase().split(';')[0]!.trim())) {
+    throw malformed(`declared ${mime} but the bytes are no JPEG, PNG or WebP`);
+  }
   if (format === 'jpeg') return stripJpeg(bytes);
   if (format === 'png') return stripPng(bytes);
   if (format === 'webp') return stripWebp(bytes);

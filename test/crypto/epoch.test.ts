@@ -9,7 +9,9 @@ import {
   sealEpochKeyToMany,
   signAnnouncement,
   verifyAnnouncement,
+  EPOCH_REASON_CODES,
   type EpochAnnouncement,
+  type EpochReason,
 } from '../../src/crypto/epoch.js';
 import { generateDeviceKeys } from '../../src/crypto/keys.js';
 import { aesGcmDecrypt, aesGcmEncrypt, exportSpki, randomBytes } from '../../src/crypto/primitives.js';
@@ -142,5 +144,29 @@ describe('epoch announcements', () => {
     expect(
       await reasonOf(verifyAnnouncement(signed, 'thread-1', async () => creator.signing.publicKey)),
     ).to.equal('signature-invalid');
+  });
+
+  it('carries every rotation reason, pending-device included, through signing and verification', async () => {
+    const { creator, commitment } = await setup();
+    const resolve = async () => creator.signing.publicKey;
+    for (const reason of Object.keys(EPOCH_REASON_CODES) as EpochReason[]) {
+      const signed = await signAnnouncement(
+        { ...announcement(commitment), reason },
+        creator.signing.privateKey,
+      );
+      expect((await verifyAnnouncement(signed, 'thread-1', resolve)).reason).to.equal(reason);
+    }
+    expect(EPOCH_REASON_CODES['pending-device']).to.equal(7);
+  });
+
+  it('refuses an announcement with an unknown reason byte as malformed', async () => {
+    const { creator, commitment } = await setup();
+    const signed = await signAnnouncement(announcement(commitment), creator.signing.privateKey);
+    // The reason byte sits right before the 32-byte commitment.
+    const commitmentAt = signed.length - 64 - 2 - (1 + 12) - (1 + 9) - 32;
+    signed[commitmentAt - 1] = 99;
+    expect(
+      await reasonOf(verifyAnnouncement(signed, 'thread-1', async () => creator.signing.publicKey)),
+    ).to.equal('malformed');
   });
 });

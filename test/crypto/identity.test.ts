@@ -4,8 +4,6 @@ import { deviceEntry, signDeviceList, verifyDeviceList } from '../../src/crypto/
 import { CryptoError } from '../../src/crypto/errors.js';
 import { deviceIdFor, generateDeviceKeys, generateIdentityKeyPair } from '../../src/crypto/keys.js';
 import { bucketFor, pad, unpad } from '../../src/crypto/padding.js';
-import { acceptSequence, emptyReplayState } from '../../src/crypto/replay.js';
-import { fingerprintDigits, safetyNumber } from '../../src/crypto/safety-number.js';
 
 const reasonOf = failureReason;
 
@@ -80,66 +78,5 @@ describe('padding', () => {
     const lying = pad(new Uint8Array([1, 2, 3]));
     lying[3] = 253;
     expect(() => unpad(lying)).to.throw(CryptoError);
-  });
-});
-
-describe('replay and gaps', () => {
-  it('accepts increasing sequence numbers and drops a repeat', () => {
-    let state = emptyReplayState();
-    for (const n of [1, 2, 3]) {
-      const verdict = acceptSequence(state, n);
-      expect(verdict.status).to.equal('new');
-      state = verdict.state;
-    }
-    expect(acceptSequence(state, 2).status).to.equal('duplicate');
-  });
-
-  it('reports a gap, fills it when the missing message arrives late, and drops it the second time', () => {
-    let state = acceptSequence(emptyReplayState(), 1).state;
-    const jump = acceptSequence(state, 4);
-    expect(jump.status).to.equal('new');
-    expect(jump.status === 'new' && jump.gaps).to.deep.equal([{ from: 2, to: 3 }]);
-    state = jump.state;
-    const late = acceptSequence(state, 3);
-    expect(late.status).to.equal('late');
-    expect(acceptSequence(late.state, 3).status).to.equal('duplicate');
-  });
-
-  it('does not call a first message above 1 a gap: the reader may have joined later', () => {
-    const verdict = acceptSequence(emptyReplayState(), 40);
-    expect(verdict.status === 'new' && verdict.gaps).to.deep.equal([]);
-  });
-});
-
-describe('safety numbers', () => {
-  it('gives both people the same 60 digits, and a different number for a different key', async function () {
-    this.timeout(60_000);
-    const alice = await generateIdentityKeyPair();
-    const bob = await generateIdentityKeyPair();
-    const mallory = await generateIdentityKeyPair();
-    const forAlice = await safetyNumber(
-      { identityKey: alice.publicKey, userId: 'alice' },
-      { identityKey: bob.publicKey, userId: 'bob' },
-    );
-    const forBob = await safetyNumber(
-      { identityKey: bob.publicKey, userId: 'bob' },
-      { identityKey: alice.publicKey, userId: 'alice' },
-    );
-    expect(forAlice.digits).to.match(/^\d{60}$/);
-    expect(forAlice.digits).to.equal(forBob.digits);
-    expect(forAlice.groups).to.have.length(12);
-    expect(forAlice.qrPayload).to.equal(`BMSN1:${forAlice.digits}`);
-    const swapped = await safetyNumber(
-      { identityKey: alice.publicKey, userId: 'alice' },
-      { identityKey: mallory.publicKey, userId: 'bob' },
-    );
-    expect(swapped.digits).not.to.equal(forAlice.digits);
-  });
-
-  it('binds the user id into each half', async () => {
-    const key = await generateIdentityKeyPair();
-    expect(await fingerprintDigits(key.publicKey, 'bob')).not.to.equal(
-      await fingerprintDigits(key.publicKey, 'bob2'),
-    );
   });
 });

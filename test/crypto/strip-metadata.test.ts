@@ -203,12 +203,48 @@ describe('image metadata stripping', () => {
 
     it(`refuses a truncated ${format} as a whole`, async () => {
       const bytes = await make();
-      expect(() => stripMetadata(bytes.subarray(0, 40))).to.throw(CryptoError);
+      expect(() => stripMetadata(bytes.subarray(0, 40)))
+        .to.throw(CryptoError)
+        .with.property('reason', 'malformed');
+    });
+
+    it(`strips a ${format} by its bytes, whatever MIME type it is declared with`, async () => {
+      const result = stripMetadata(await make(), 'image/jpeg');
+      expect(result.format).to.equal(format);
+      expect(contains(result.bytes, GPS_MARK)).to.equal(false);
     });
   }
+
+  it('skips 0xFF fill bytes before JPEG markers and still finds the EXIF', async () => {
+    const jpeg = await jpegWithMetadata();
+    const padded = join(jpeg.subarray(0, 2), Uint8Array.of(0xff, 0xff), jpeg.subarray(2));
+    const result = stripMetadata(padded);
+    expect(result.removed.map((r) => r.kind)).to.include('APP1 Exif');
+    expect(contains(result.bytes, GPS_MARK)).to.equal(false);
+    expect(await decodes(result.bytes, 'image/jpeg')).to.deep.equal({ width: 24, height: 16 });
+  });
+
+  it('refuses garbage declared as an image it would strip', () => {
+    const garbage = crypto.getRandomValues(new Uint8Array(512));
+    garbage[0] = 0; // not a JPEG, PNG or RIFF start
+    for (const mime of ['image/jpeg', 'image/png', 'image/webp', 'IMAGE/JPEG; q=1'])
+      expect(() => stripMetadata(garbage, mime))
+        .to.throw(CryptoError)
+        .with.property('reason', 'malformed');
+  });
+
+  it('refuses a JPEG whose segments run past its end', async () => {
+    const jpeg = await jpegWithMetadata();
+    const broken = jpeg.slice();
+    broken[4] = 0xff; // the APP1 length now claims ~65 KB
+    expect(() => stripMetadata(broken))
+      .to.throw(CryptoError)
+      .with.property('reason', 'malformed');
+  });
 
   it('passes other files through untouched', () => {
     const pdf = enc.encode('%PDF-1.7 ...');
     expect(stripMetadata(pdf)).to.deep.equal({ bytes: pdf, format: 'other', removed: [] });
+    expect(stripMetadata(pdf, 'application/pdf').bytes).to.equal(pdf);
   });
 });
