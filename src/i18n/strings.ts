@@ -26,6 +26,9 @@ export interface Strings {
   encryptBody: string;
   encryptConfirm: string;
   cancel: string;
+  today: string;
+  yesterday: string;
+  attachment: string;
 }
 
 export const en: Strings = {
@@ -56,6 +59,9 @@ export const en: Strings = {
     'From now on, messages in this conversation can be read only on the devices of the people in it. The server will not be able to search them, notifications will only say that a new encrypted message arrived, and bots cannot take part. This cannot be undone.',
   encryptConfirm: 'Turn on encryption',
   cancel: 'Cancel',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  attachment: 'Attachment',
 };
 
 export const de: Strings = {
@@ -87,6 +93,9 @@ export const de: Strings = {
     'Ab jetzt können Nachrichten in dieser Unterhaltung nur auf den Geräten der Beteiligten gelesen werden. Der Server kann sie nicht durchsuchen, Benachrichtigungen sagen nur, dass eine neue verschlüsselte Nachricht eingegangen ist, und Bots können nicht teilnehmen. Das lässt sich nicht rückgängig machen.',
   encryptConfirm: 'Verschlüsselung einschalten',
   cancel: 'Abbrechen',
+  today: 'Heute',
+  yesterday: 'Gestern',
+  attachment: 'Anhang',
 };
 
 export const ar: Strings = {
@@ -117,6 +126,9 @@ export const ar: Strings = {
     'من الآن فصاعدًا لا يمكن قراءة الرسائل في هذه المحادثة إلا على أجهزة المشاركين فيها. لن يتمكن الخادم من البحث فيها، وستقول الإشعارات فقط إن رسالة مشفرة جديدة وصلت، ولا يمكن للروبوتات المشاركة. لا يمكن التراجع عن ذلك.',
   encryptConfirm: 'تفعيل التشفير',
   cancel: 'إلغاء',
+  today: 'اليوم',
+  yesterday: 'أمس',
+  attachment: 'مرفق',
 };
 
 const tables: Record<string, Strings> = { en, de, ar };

@@ -1,14 +1,20 @@
 /**
- * The first, plain chat view of the root element: thread list, messages and composer. Everything a user or a
- * server supplied (titles, names, message text) goes through Lit text bindings, which never parse markup.
+ * The chat view of the root element: thread list, the open thread's header, its messages (message-list.ts) and
+ * the composer. Everything a user or a server supplied (titles, names, message text) goes through Lit text
+ * bindings, which never parse markup, or through the rich-text formatter, which emits no markup of its own.
  */
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { Thread, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
+import { messageList } from './message-list.js';
 
 export interface ChatViewModel {
   t: Strings;
+  /** The UI language, for dates, times and sizes. */
+  lang: string;
+  /** The moment "Today" and "Yesterday" are measured from. */
+  now: Date;
   me: UserId | null;
   threads: Thread[];
   openThread: Thread | null;
@@ -29,10 +35,6 @@ export interface ChatViewHandlers {
   askToEncrypt(): void;
   confirmEncrypt(): void;
   cancelEncrypt(): void;
-}
-
-function displayName(thread: Thread | null, userId: UserId): string {
-  return thread?.participants.find((p) => p.userId === userId)?.displayName ?? userId;
 }
 
 const closedShackle = svg`<path d="M5 7V5a3 3 0 0 1 6 0v2" />`;
@@ -86,34 +88,6 @@ function threadList(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
   `;
 }
 
-function messageBody(model: ChatViewModel, message: MessageView, handlers: ChatViewHandlers): TemplateResult {
-  const { t } = model;
-  if (message.kind === 'undecryptable') {
-    const reason = message.failure?.reason ?? 'unknown';
-    return html`<p part="message-body" class=${message.failure?.expected ? 'info' : 'warning'}>
-      ${
-        reason === 'before-join'
-          ? t.beforeJoin
-          : reason === 'device-added-later'
-            ? t.deviceAddedLater
-            : `${t.undecryptable} (${reason}).`
-      }
-    </p>`;
-  }
-  if (message.deleted) return html`<p part="message-body" class="info">${t.deleted}</p>`;
-  return html`
-    <p part="message-body">${message.text}</p>
-    ${message.edited ? html`<span class="meta">${t.edited}</span>` : nothing}
-    ${message.status === 'pending' ? html`<span class="meta">${t.pending}</span>` : nothing}
-    ${
-      message.status === 'failed'
-        ? html`<span class="meta warning">${t.failed}</span>
-            <button type="button" @click=${() => handlers.retry(message.clientId)}>${t.retry}</button>`
-        : nothing
-    }
-  `;
-}
-
 function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
   const { t, openThread } = model;
   if (!openThread) return html``;
@@ -149,18 +123,17 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
             : nothing
         }
       </header>
-      <div part="messages" role="log" aria-live="polite" aria-label=${t.messagesLabel}>
-        ${model.messages.map(
-          (message) => html`
-            <div part="message" class=${message.senderId === model.me ? 'own' : 'other'}>
-              <span class="sender"
-                >${message.senderId === model.me ? t.you : displayName(openThread, message.senderId)}</span
-              >
-              ${messageBody(model, message, handlers)}
-            </div>
-          `,
-        )}
-      </div>
+      ${messageList(
+        {
+          t,
+          lang: model.lang,
+          now: model.now,
+          me: model.me,
+          thread: openThread,
+          messages: model.messages,
+        },
+        handlers,
+      )}
       <form
         part="composer"
         @submit=${(event: Event) => {

@@ -34,8 +34,18 @@ export * from './events.js';
  * @csspart header - The open conversation's header.
  * @csspart title - The open conversation's title.
  * @csspart messages - The log of messages.
- * @csspart message - One message.
+ * @csspart day-separator - The heading above the first message of each day ("Today", "Yesterday", a date).
+ * @csspart message - One message; a message that follows its sender's last one within five minutes also has
+ *   the class `continued`, and its sender line is visually hidden.
+ * @csspart sender - The sender's name above a message.
  * @csspart message-body - The text of one message.
+ * @csspart time - The time a message was sent (a `<time>` element).
+ * @csspart link - A link in a message (http, https and mailto only; opens in a new tab).
+ * @csspart mention - A mention of someone in a message (`@Display Name`).
+ * @csspart mention-self - A mention of the reader; also has the part `mention`.
+ * @csspart code - Inline code in a message.
+ * @csspart code-block - A fenced block of code in a message.
+ * @csspart attachment - A file attached to a message: its name and size.
  * @csspart composer - The form to write a message.
  * @csspart input - The message text field.
  * @csspart send-button - The send button.
@@ -57,6 +67,9 @@ export * from './events.js';
  * @cssproperty [--bm-bubble-own-fg=#ffffff] - Text colour of the user's own messages.
  * @cssproperty [--bm-bubble-other-bg=#eceef2] - Background of other people's messages.
  * @cssproperty [--bm-bubble-other-fg=#1b1d21] - Text colour of other people's messages.
+ * @cssproperty [--bm-mention-self-bg=#ffe08a] - Background of a mention of the reader.
+ * @cssproperty [--bm-mention-self-fg=#1b1d21] - Text colour of a mention of the reader.
+ * @cssproperty [--bm-font-family-mono=ui-monospace] - Font family of code in messages.
  *
  * @event {BmReadyEvent} bm-ready - The element has rendered for the first time.
  * @event {BmThreadOpenEvent} bm-thread-open - The user opened a thread; `threadId` says which (null: closed).
@@ -78,16 +91,20 @@ export class BmSecureChat extends LitElement {
   /** Colour theme: `light`, `dark`, or `auto` to follow the system. */
   @property({ reflect: true }) theme: Theme = 'auto';
 
-  /** Language of the UI (BCP 47); falls back to the nearest `lang` of the page, then English. */
+  /**
+   * Language of the UI (BCP 47): English, German (`de`) and Arabic (`ar`) are built in, and a regional tag
+   * falls back to its language (`de-AT` speaks German). Unset, the nearest `lang` of the page is used, then
+   * English. Dates and times follow it too. Changing it re-renders in place.
+   */
   @property({ reflect: true }) override lang!: string;
 
-  /** Text direction: `ltr`, `rtl`, or unset to follow the language. */
+  /** Text direction: `ltr` or `rtl`; unset, it follows the language (`rtl` for Arabic). Changes apply in place. */
   @property({ reflect: true }) override dir!: string;
 
   /** Any `ChatAdapter`; takes precedence over `endpoint`. */
   @property({ attribute: false }) adapter: ChatAdapter | null = null;
 
-  /** Overrides of any UI text, by key. */
+  /** Overrides of any UI text, by key; they win over the table the language picks. */
   @property({ attribute: false }) strings: Partial<Strings> = {};
 
   private readyFired = false;
@@ -232,6 +249,8 @@ export class BmSecureChat extends LitElement {
             ? renderChat(
                 {
                   t,
+                  lang: this.language,
+                  now: new Date(),
                   me: this.sessionInfo.value.user.id,
                   threads: this.threads.value,
                   openThread: this.threads.value.find((x) => x.id === this.openThreadId.value) ?? null,

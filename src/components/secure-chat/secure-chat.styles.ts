@@ -21,6 +21,9 @@ export const styles = css`
     --bm-bubble-own-fg: #ffffff;
     --bm-bubble-other-bg: #eceef2;
     --bm-bubble-other-fg: #1b1d21;
+    --bm-mention-self-bg: #ffe08a;
+    --bm-mention-self-fg: #1b1d21;
+    --bm-font-family-mono: ui-monospace, 'SF Mono', Menlo, Consolas, monospace;
 
     display: block;
     box-sizing: border-box;
@@ -178,6 +181,11 @@ export const styles = css`
     display: none;
   }
 
+  /* The arrow points back along the reading direction. */
+  [part~='base'][dir='rtl'] .back {
+    transform: scaleX(-1);
+  }
+
   [part~='messages'] {
     overflow-y: auto;
     padding: var(--bm-space);
@@ -207,9 +215,99 @@ export const styles = css`
     overflow-wrap: anywhere;
   }
 
+  [part~='message'].continued {
+    margin-block-start: calc(var(--bm-space) / -3);
+  }
+
   .sender,
   .meta {
     display: block;
+    font-size: 0.8em;
+    opacity: 0.85;
+  }
+
+  .footer {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: flex-end;
+    gap: 0 calc(var(--bm-space) / 2);
+  }
+
+  .footer:empty {
+    display: none;
+  }
+
+  [part~='time'] {
+    font-size: 0.75em;
+    opacity: 0.85;
+  }
+
+  [part~='day-separator'] {
+    margin-block: calc(var(--bm-space) / 2) 0;
+    text-align: center;
+    font-size: 0.8em;
+    font-weight: 600;
+    color: var(--bm-color-muted);
+  }
+
+  [part~='link'] {
+    color: inherit;
+    text-decoration: underline;
+    text-underline-offset: 0.15em;
+  }
+
+  [part~='link']:focus-visible {
+    outline: 2px solid currentColor;
+    outline-offset: 1px;
+  }
+
+  [part~='mention'] {
+    font-weight: 600;
+    unicode-bidi: isolate;
+  }
+
+  [part~='mention-self'] {
+    padding-inline: 0.2em;
+    border-radius: 0.25em;
+    background: var(--bm-mention-self-bg);
+    color: var(--bm-mention-self-fg);
+  }
+
+  [part~='code'],
+  [part~='code-block'] {
+    font-family: var(--bm-font-family-mono);
+    font-size: 0.9em;
+    background: rgb(0 0 0 / 0.12);
+    border-radius: 0.25em;
+  }
+
+  [part~='code'] {
+    padding-inline: 0.25em;
+  }
+
+  [part~='code-block'] {
+    margin-block: 0.25em;
+    padding: 0.4em 0.6em;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+
+  [part~='attachment'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 0 calc(var(--bm-space) / 2);
+    padding-block: 0.25em;
+  }
+
+  .file-name {
+    font-weight: 600;
+    overflow-wrap: anywhere;
+    unicode-bidi: isolate;
+  }
+
+  .file-size {
     font-size: 0.8em;
     opacity: 0.85;
   }
@@ -280,7 +378,7 @@ export const styles = css`
   }
 
   /* A phone column: the list and the thread are two screens. */
-  @container (max-width: 40rem) {
+  @container (max-inline-size: 40rem) {
     [part~='base'] {
       grid-template-columns: 1fr;
     }

@@ -1,0 +1,63 @@
+/**
+ * Rich message text as Lit templates. Each node type has one fixed template; its text goes into a text binding
+ * and a link's checked URL into an href binding, so no message can add an element or an attribute of its own.
+ */
+import { html, type TemplateResult } from 'lit';
+import type { UserId } from '../../../adapter/types.js';
+import { parseMessage, type RichNode } from './parse.js';
+
+export interface FormatContext {
+  /** The name to show for a mentioned user. */
+  nameOf(userId: UserId): string;
+  /** The reader: a mention of them is marked `mention-self`. */
+  me: UserId | null;
+}
+
+/** A mention is typed as `@` + the user id or the display name; both show as `@Display Name`. */
+function mentionTokens(mentions: readonly UserId[], context: FormatContext): Map<string, UserId> {
+  const tokens = new Map<string, UserId>();
+  for (const userId of mentions) {
+    tokens.set(userId, userId);
+    const name = context.nameOf(userId);
+    if (name && !tokens.has(name)) tokens.set(name, userId);
+  }
+  return tokens;
+}
+
+function renderNode(node: RichNode, context: FormatContext): TemplateResult | string {
+  switch (node.type) {
+    case 'text':
+      return node.text;
+    case 'strong':
+      return html`<strong>${renderNodes(node.children, context)}</strong>`;
+    case 'em':
+      return html`<em>${renderNodes(node.children, context)}</em>`;
+    case 'strike':
+      return html`<s>${renderNodes(node.children, context)}</s>`;
+    case 'code':
+      return html`<code part="code">${node.text}</code>`;
+    case 'code-block':
+      return html`<pre part="code-block"><code>${node.text}</code></pre>`;
+    case 'link':
+      return html`<a part="link" href=${node.href} rel="noopener noreferrer nofollow ugc" target="_blank"
+        >${node.text}</a
+      >`;
+    case 'mention':
+      return html`<span part=${node.userId === context.me ? 'mention mention-self' : 'mention'}
+        >@${context.nameOf(node.userId)}</span
+      >`;
+  }
+}
+
+function renderNodes(nodes: readonly RichNode[], context: FormatContext): Array<TemplateResult | string> {
+  return nodes.map((node) => renderNode(node, context));
+}
+
+/** The text of one message, formatted; `mentions` are the user ids the message says it mentions. */
+export function formatMessage(
+  text: string,
+  mentions: readonly UserId[],
+  context: FormatContext,
+): TemplateResult {
+  return html`${renderNodes(parseMessage(text, mentionTokens(mentions, context)), context)}`;
+}
