@@ -16,6 +16,9 @@ if (existsSync('demo/server/main.mjs')) {
       port: Number(process.env.BM_SERVER_PORT ?? 8787),
       dataDir: './data',
       host,
+      // The demo page creates its two people through the test hook (PROTOCOL.md 2.12). This server listens
+      // on 127.0.0.1 only; a real deployment runs `npm run server` without `--test-hooks`.
+      testHooks: true,
     });
     console.log(`reference server: ${backend.url}`);
   }
