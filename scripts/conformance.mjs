@@ -77,7 +77,7 @@ async function createUsers(backend, role) {
 /** The context every check receives: the backend, the run's users and a client per user. */
 async function makeContext(backend, role) {
   const { run, users } = await createUsers(backend, role);
-  const t = { backend, run, users };
+  const t = { backend, run, users, role };
   for (const name of USERS) t[name] = backend.as(users[name]);
   const session = await t.alice.get('/session');
   t.session = session.status === 200 ? session.json : null;

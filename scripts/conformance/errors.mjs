@@ -47,6 +47,10 @@ export const checks = [
     (await t.backend.request('GET', `/no-such-route-${t.run}`)).expect([401, 404]);
   }),
 
+  check('errors', 'a known path with another method is 405 invalid (method-not-allowed)', async (t) => {
+    (await t.alice.delete('/session')).refused(405, 'invalid', 'method-not-allowed');
+  }),
+
   check('errors', 'a thread that does not exist is 404 not-found (unknown-thread)', async (t) => {
     (await t.alice.get(`/threads/no-such-thread-${t.run}`)).refused(404, 'not-found', 'unknown-thread');
   }),

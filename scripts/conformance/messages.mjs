@@ -116,6 +116,30 @@ export const checks = [
     assert(seqs(back.body(200)) === '6', `after=<next of a before page> answered [${seqs(back.json)}]`);
   }),
 
+  check(
+    'messages',
+    'limit defaults to 50 and is capped at 200',
+    async (t) => {
+      // 201 messages from three senders, so no one user's request rate is spent on it
+      const thread = await t.thread(t.dave, [t.erin, t.bob]);
+      const senders = [t.dave, t.erin, t.bob];
+      for (let i = 0; i < 201; i += 3) {
+        await Promise.all(
+          senders
+            .slice(0, Math.min(3, 201 - i))
+            .map((who, k) => t.send(who, thread.id, text(`l${i + k}`), uid('l'))),
+        );
+      }
+      const base = `/threads/${thread.id}/messages`;
+      const plain = (await t.dave.get(base)).body(200);
+      assert(plain.items.length === 50, `without limit the page holds ${plain.items.length} messages`);
+      const capped = (await t.dave.get(`${base}?limit=500`)).body(200);
+      assert(capped.items.length === 200, `limit=500 answered ${capped.items.length} messages`);
+      assert(capped.next !== null, 'a capped page of 200 out of 201 has next null');
+    },
+    { timeoutMs: 60000 },
+  ),
+
   check('messages', 'a cursor that is not a position is 400 invalid (bad-cursor)', async (t) => {
     const thread = await threadWith(t, 1);
     (await t.bob.get(`/threads/${thread.id}/messages?before=not-a-cursor`)).refused(
