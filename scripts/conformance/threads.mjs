@@ -114,7 +114,8 @@ export const checks = [
     async (t) => {
       const thread = await t.thread(t.alice, [t.bob, t.carol]);
       const refused = await t.bob.delete(`/threads/${thread.id}/participants/${t.users.carol.id}`);
-      refused.refused(403, 'forbidden', 'not-allowed-to-remove');
+      // users of a --role the site lets manage threads may remove others; the protocol cannot tell which
+      if (!(t.role && refused.status === 200)) refused.refused(403, 'forbidden', 'not-allowed-to-remove');
       (await t.bob.delete(`/threads/${thread.id}/participants/${t.users.bob.id}`)).expect(200);
       (await t.bob.get(`/threads/${thread.id}`)).refused(403, 'forbidden', 'not-a-participant');
       const left = (await t.alice.get(`/threads/${thread.id}`)).body(200);
