@@ -39,7 +39,13 @@ function streamUpload(t, who, thread, total) {
         const headers = new Headers();
         for (const [name, value] of Object.entries(response.headers))
           headers.set(name, [].concat(value).join(', '));
-        const answer = new Answer('POST', url.pathname, response.statusCode, headers, Buffer.concat(chunks));
+        const answer = new Answer(
+          'POST',
+          `/threads/${thread.id}/blobs`,
+          response.statusCode,
+          headers,
+          Buffer.concat(chunks),
+        );
         if (answer.status >= 400) t.backend.refusals.push(answer);
         resolve(answer);
         request.destroy();
