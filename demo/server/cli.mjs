@@ -120,7 +120,6 @@ export async function runCli(argv) {
   if (positional[0] === 'add-user') return addUser(args);
   if (positional.length > 0) throw new Error(`Unknown command ${positional[0]}`);
   const server = await startServer(serverOptions(args));
-  process.stdout.write(`bm-secure-chat reference server listening on ${server.url}\n`);
   let stopping = false;
   const stop = async (signal) => {
     if (stopping) return;
@@ -138,4 +137,6 @@ export async function runCli(argv) {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Printed once the signal handlers are in place: whoever reads the URL may stop the server at once.
+  process.stdout.write(`bm-secure-chat reference server listening on ${server.url}\n`);
 }

@@ -90,7 +90,8 @@ export class Hub {
    * @param {number | undefined} after
    */
   attachSocket(socket, userId, after) {
-    let last = after ?? this.end();
+    // A cursor past the end was not handed out by this server (a reset database): start from now.
+    let last = after !== undefined && after <= this.end() ? after : this.end();
     let stalled = null;
     let closed = false;
     const subscriber = {
@@ -158,7 +159,14 @@ export class Hub {
       done = true;
       if (timer) clearTimeout(timer);
       this.unsubscribe(userId, subscriber);
-      const cursor = rows.length ? rows[rows.length - 1].id : this.end();
+      // With no events: the cursor it was given, or the end of the feeds for a fresh poll (or for a cursor
+      // this server never handed out, one past its end).
+      const end = this.end();
+      const cursor = rows.length
+        ? rows[rows.length - 1].id
+        : after !== undefined && after <= end
+          ? after
+          : end;
       respond(200, `{"events":[${rows.map(frame).join(',')}],"cursor":"${cursor}"}`);
     };
     answer(timeoutSeconds === 0);
