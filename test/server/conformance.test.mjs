@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -201,6 +202,18 @@ describe('conformance suite without a backend', () => {
       assert.equal(outcome.failed, 1);
       assert.match(lines[0], /^FAIL setup: .*test hook is off/);
       assert.equal(lines.at(-1), '0 passed, 1 failed');
+
+      // the command line says the same and exits 1
+      const script = fileURLToPath(new URL('../../scripts/conformance.mjs', import.meta.url));
+      const cli = await new Promise((resolve) =>
+        execFile(
+          process.execPath,
+          [script, '--url', `http://127.0.0.1:${bare.address().port}`],
+          (error, stdout) => resolve({ code: error?.code ?? 0, stdout }),
+        ),
+      );
+      assert.equal(cli.code, 1);
+      assert.match(cli.stdout, /^FAIL setup: .*test hook is off.*\n0 passed, 1 failed\n$/s);
     } finally {
       await new Promise((resolve) => bare.close(resolve));
     }
