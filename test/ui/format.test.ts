@@ -207,6 +207,8 @@ describe('format: formatting', () => {
     'not opened**',
     '_half',
     'snake_case_names stay_as_typed',
+    'my_var_',
+    '_a_b',
     '2 * 3 ** 4',
     'a ** b ** c',
     '_ spaced _',
