@@ -53,9 +53,8 @@ function messageBody(model: MessageListModel, message: MessageView): TemplateRes
         : reason === 'device-added-later'
           ? t.deviceAddedLater
           : `${t.undecryptable} (${reason}).`;
-    return html`<div part="message-body" class=${message.failure?.expected ? 'info' : 'warning'}>
-      ${text}
-    </div>`;
+    const tone = message.failure?.expected ? 'info' : 'warning';
+    return html`<div part="message-body" class=${tone}>${text}</div>`;
   }
   if (message.deleted) return html`<div part="message-body" class="info">${t.deleted}</div>`;
   if (!message.text) return html``;
