@@ -9,7 +9,7 @@ const POLL_MAX_EVENTS = 500;
 /** Above this many buffered bytes a socket stops being fed until the network has taken what it holds. */
 const HIGH_WATER_BYTES = 512 * 1024;
 /** A socket that stays above the high-water mark this long is closed; its client resumes by cursor. */
-const STALL_MS = 30_000;
+export const STALL_MS = 30_000;
 export const PING_MS = 25_000;
 
 /** The wire form of a feed row: the stored JSON object with its cursor added. */
@@ -18,9 +18,15 @@ function frame(row) {
 }
 
 export class Hub {
-  /** @param {import('better-sqlite3').Database} db */
-  constructor(db) {
+  /**
+   * @param {import('better-sqlite3').Database} db
+   * @param {(error: unknown) => void} [report] told of a connection that failed
+   * @param {number} [stallMs] how long a socket may stay above the high-water mark
+   */
+  constructor(db, report = () => {}, stallMs = STALL_MS) {
     this.db = db;
+    this.report = report;
+    this.stallMs = stallMs;
     /** @type {Map<string, Set<{ wake(): void, end(): void }>>} */
     this.subscribers = new Map();
     this.readFeed = db.prepare(
@@ -57,7 +63,19 @@ export class Hub {
   /** Wakes every connection of these users: they read their feed past their cursor. @param {Iterable<string>} userIds */
   announce(userIds) {
     for (const userId of userIds) {
-      for (const subscriber of this.subscribers.get(userId) ?? []) subscriber.wake();
+      for (const subscriber of [...(this.subscribers.get(userId) ?? [])]) {
+        // One connection's failure must not fail the request whose commit woke it.
+        try {
+          subscriber.wake();
+        } catch (error) {
+          this.report(error);
+          try {
+            subscriber.end();
+          } catch {
+            // already broken
+          }
+        }
+      }
     }
   }
 
@@ -126,7 +144,7 @@ export class Hub {
             stalled = setTimeout(() => {
               cleanup();
               socket.terminate();
-            }, STALL_MS);
+            }, this.stallMs);
             return;
           }
         }

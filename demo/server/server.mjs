@@ -33,6 +33,8 @@ const CLOSE_GRACE_MS = 3000;
  * @property {string[]} [allowedOrigins] origins allowed to send credentials (the session cookie)
  * @property {boolean} [secureCookies] mark the session cookie Secure (behind HTTPS)
  * @property {boolean} [log] one line per request on stderr
+ * @property {number} [socketStallMs] how long a WebSocket may stay above its high-water mark before it is
+ *   closed (default 30 s; tests shorten it)
  */
 
 /** @typedef {{ id: string, display_name: string, role: string | null, assigned: string }} UserRow */
@@ -106,7 +108,7 @@ export class App {
     this.db = openDatabase(dataDir);
     /** @type {Map<string, import('better-sqlite3').Statement>} */
     this.statements = new Map();
-    this.hub = new Hub(this.db);
+    this.hub = new Hub(this.db, report, config.socketStallMs);
     this.auth = new Auth(this.db);
     this.notifier = new Notifier(this.db, { webhookUrl: config.webhookUrl, report });
     /** @type {Map<string, number>} */
@@ -347,8 +349,13 @@ export async function startServer(options = {}) {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 4096 });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://server.invalid');
-    if (closing || url.pathname !== '/v1/events') {
+    let url = null;
+    try {
+      url = new URL(req.url ?? '/', 'http://server.invalid');
+    } catch {
+      // answered as an unknown route below
+    }
+    if (closing || url?.pathname !== '/v1/events') {
       const body = JSON.stringify({
         error: { code: 'not-found', reason: 'unknown-route', message: 'No such socket' },
       });

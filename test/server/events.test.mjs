@@ -2,6 +2,9 @@
 // duplicate, long-polling, and what a removed member's feed keeps.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { client, openFeed, plain, startTestServer, until } from './helpers.mjs';
 
 describe('live events', () => {
@@ -162,5 +165,46 @@ describe('closing the server', () => {
     assert.deepEqual((await poll).json.events, []);
     assert.ok(Date.now() - started < 2000);
     await until(() => true);
+  });
+});
+
+describe('a reader that stops reading', () => {
+  it('is closed once its socket stays congested, while a reader that keeps up is not', async () => {
+    const t = await startTestServer({ socketStallMs: 300, maxMessageBytes: 240 * 1024 });
+    try {
+      const tokens = await t.users([{ id: 'alice' }, { id: 'bob' }, { id: 'carol' }]);
+      const alice = client(t.url, tokens.alice);
+      const { id } = (
+        await alice.post('/v1/threads', { title: 'S', participantIds: ['bob', 'carol'], encrypted: false })
+      ).json;
+      // Bob's socket does the handshake, then never reads again.
+      const raw = net.connect(Number(new URL(t.url).port), '127.0.0.1');
+      raw.write(
+        `GET /v1/events?token=${tokens.bob} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
+          `Connection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\n` +
+          'Sec-WebSocket-Version: 13\r\n\r\n',
+      );
+      const [head] = await once(raw, 'data');
+      assert.match(String(head), /^HTTP\/1.1 101/);
+      raw.pause();
+      const rawClosed = new Promise((resolve) => raw.on('close', resolve));
+      const carol = await openFeed(t.url, tokens.carol);
+      const subscribed = () => t.server.app.hub.subscribers.has('bob');
+      assert.ok(subscribed());
+      const big = 'x'.repeat(200 * 1024);
+      let sent = 0;
+      while (subscribed() && sent < 200) {
+        await alice.post(`/v1/threads/${id}/messages`, { clientId: `c${sent}`, body: plain(big) });
+        sent++;
+      }
+      await until(() => !subscribed(), 3000);
+      raw.resume();
+      await rawClosed;
+      await carol.until((e) => e.filter((x) => x.type === 'message').length === sent, 10_000);
+      assert.equal(carol.socket.readyState, carol.socket.OPEN);
+      await carol.close();
+    } finally {
+      await t.close();
+    }
   });
 });
