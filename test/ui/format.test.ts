@@ -282,6 +282,14 @@ describe('format: mentions', () => {
     expect(el.textContent).to.equal('@u-ann @Bob mail u-ann@u-bob.org @u-bobby @Bobby');
   });
 
+  it('reads a message again when the names it could mention change', async () => {
+    const before = await rendered('hi @Ann', ['u-ann'], { nameOf: () => 'Ann', me: null });
+    expect(before.querySelectorAll('[part~="mention"]')).to.have.length(1);
+    const renamed = await rendered('hi @Ann', ['u-ann'], { nameOf: () => 'Annie', me: null });
+    expect(renamed.querySelectorAll('[part~="mention"]')).to.have.length(0);
+    expect(renamed.textContent).to.equal('hi @Ann');
+  });
+
   it('finds a mention inside formatting', async () => {
     const el = await rendered('**ask @u-ann**', ['u-ann']);
     expect(el.querySelector('strong > [part="mention"]')!.textContent).to.equal('@Ann Lee');

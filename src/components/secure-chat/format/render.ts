@@ -53,11 +53,25 @@ function renderNodes(nodes: readonly RichNode[], context: FormatContext): Array<
   return nodes.map((node) => renderNode(node, context));
 }
 
+// Every keystroke in the composer re-renders the log; parsing each message again each time would show as lag.
+const PARSED_LIMIT = 2000;
+const parsed = new Map<string, RichNode[]>();
+
+function parseCached(text: string, tokens: Map<string, UserId>): RichNode[] {
+  const key = JSON.stringify([[...tokens], text]);
+  let nodes = parsed.get(key);
+  if (nodes) parsed.delete(key);
+  else nodes = parseMessage(text, tokens);
+  parsed.set(key, nodes);
+  if (parsed.size > PARSED_LIMIT) parsed.delete(parsed.keys().next().value!);
+  return nodes;
+}
+
 /** The text of one message, formatted; `mentions` are the user ids the message says it mentions. */
 export function formatMessage(
   text: string,
   mentions: readonly UserId[],
   context: FormatContext,
 ): TemplateResult {
-  return html`${renderNodes(parseMessage(text, mentionTokens(mentions, context)), context)}`;
+  return html`${renderNodes(parseCached(text, mentionTokens(mentions, context)), context)}`;
 }
