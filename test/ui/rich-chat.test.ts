@@ -129,6 +129,9 @@ describe('<bm-secure-chat> rich messages', () => {
     const other = getComputedStyle(second!.querySelector('[part~="mention"]')!).backgroundColor;
     expect(self).not.to.equal(other);
     await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
   });
 
   it('shows line breaks as typed', async () => {
