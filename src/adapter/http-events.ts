@@ -136,11 +136,18 @@ export class LiveFeed implements Subscription {
       }
       if (typeof event?.cursor === 'string' && typeof event.type === 'string') this.deliver(event);
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      // 4401 and 4403 (PROTOCOL.md 2.10): the credential was refused, which no retry will heal.
+      if (event.code === 4401 || event.code === 4403) return this.refused();
       this.socketFailed(opened);
     };
+  }
+
+  /** A refused credential: the feed goes offline and stays there, since retrying cannot heal it. */
+  private refused(): void {
+    this.setState('offline');
   }
 
   private socketFailed(hadOpened: boolean): void {
@@ -181,10 +188,7 @@ export class LiveFeed implements Subscription {
       } catch (error) {
         if (this.closed) return;
         const failure = errorFromThrown(error);
-        if (failure.code === 'unauthorized' || failure.code === 'forbidden') {
-          this.setState('offline');
-          return; // a bad credential will not heal by retrying
-        }
+        if (failure.code === 'unauthorized' || failure.code === 'forbidden') return this.refused();
         this.retryLater();
         return;
       }

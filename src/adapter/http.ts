@@ -2,9 +2,8 @@
  * The ChatAdapter over HTTP: REST under `<endpoint>/v1` with fetch, live events over a WebSocket with a
  * long-polling fallback (http-events.ts).
  *
- * ASSUMPTION: docs/wire-protocol.md did not exist when this was written. Routes mirror the ChatAdapter
- * methods and their field names (PROTOCOL.md, introduction); request and response bodies are exactly the
- * types in types.ts. The table, so a server can be checked against it:
+ * PROTOCOL.md Part 2 is the specification; routes mirror the ChatAdapter methods and their field names, and
+ * request and response bodies are exactly the types in types.ts. The table, for quick reference:
  *   GET    /session                         -> Session
  *   GET    /contacts                        -> UserProfile[]
  *   GET    /threads?cursor&limit            -> Page<Thread>
@@ -194,7 +193,9 @@ export class HttpAdapter implements ChatAdapter {
     try {
       return await this.call<RecoveryBlob | null>('GET', '/recovery');
     } catch (error) {
-      if (error instanceof AdapterError && error.code === 'not-found') return null;
+      // Only "this user has no backup" means none; any other 404 (a wrong endpoint) is a real failure.
+      if (error instanceof AdapterError && error.code === 'not-found' && error.reason === 'no-recovery')
+        return null;
       throw error;
     }
   }

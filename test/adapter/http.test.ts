@@ -189,6 +189,34 @@ describe('HttpAdapter against the reference server', function () {
   });
 
   describe('errors', () => {
+    it('stops reconnecting once the event socket refuses the credential', async () => {
+      let opened = 0;
+      // Counts every socket the feed opens; the server refuses each with 4401 after the upgrade.
+      class CountingSocket extends WebSocket {
+        constructor(url: string | URL) {
+          super(url);
+          opened++;
+        }
+      }
+      const stranger = new HttpAdapter({
+        endpoint: server!.url,
+        auth: { token: 'not-a-token' },
+        backoff: { initialMs: 20, maxMs: 40 },
+        WebSocket: CountingSocket,
+        transport: 'websocket',
+      });
+      const states: ConnectionState[] = [];
+      const subscription = stranger.subscribe(() => {}, { onConnectionChange: (s) => states.push(s) });
+      try {
+        await until(() => states.includes('offline'), 5000, 'the offline state');
+        await new Promise((r) => setTimeout(r, 500)); // many backoff periods: a retry would show here
+        expect(opened).to.equal(1);
+        expect(states.at(-1)).to.equal('offline');
+      } finally {
+        subscription.unsubscribe();
+      }
+    });
+
     it('maps a 401 to unauthorized with its status', async () => {
       const stranger = new HttpAdapter({ endpoint: server!.url, auth: { token: 'not-a-token' } });
       let caught: unknown;
