@@ -20,7 +20,7 @@ function expectOnlyFormatterMarkup(el: Element): void {
   for (const child of el.querySelectorAll('*')) {
     expect(ALLOWED_TAGS.has(child.localName), `unexpected <${child.localName}>`).to.equal(true);
     for (const attribute of child.getAttributeNames()) {
-      expect(['part', 'href', 'rel', 'target'], `unexpected ${attribute}=`).to.include(attribute);
+      expect(['part', 'href', 'rel', 'target', 'dir'], `unexpected ${attribute}=`).to.include(attribute);
     }
   }
   for (const a of el.querySelectorAll('a')) {

@@ -15,8 +15,9 @@ async function openChat(lang = 'en') {
     .adapterFor(alice)
     .createThread({ title: 'Akte 7', participantIds: [bob], encrypted: false });
   await post(hub, bob, thread.id, { type: 'text', text: 'hello' });
+  await post(hub, bob, thread.id, { type: 'text', text: 'مرحبا' });
   const el = await chatWith(hub.adapterFor(alice), alice, { lang });
-  const root = await openFirstThread(el, 1);
+  const root = await openFirstThread(el, 2);
   return { el, root };
 }
 
@@ -67,6 +68,9 @@ describe('<bm-secure-chat> languages and direction', () => {
     expect(q(root, '[part~="send-button"]').textContent!.trim()).to.equal('إرسال');
     expect(q(root, '[part~="day-separator"]').textContent!.trim()).to.equal('اليوم');
     expect(base.getAttribute('dir')).to.equal('rtl');
+    // Each message keeps the direction of its own text.
+    const direction = (body: Element) => getComputedStyle(body).direction;
+    expect([...root.querySelectorAll('[part~="message-body"]')].map(direction)).to.deep.equal(['ltr', 'rtl']);
     // Right to left for real: the composer's send button sits left of the text field.
     const send = q(root, '[part~="send-button"]').getBoundingClientRect();
     expect(send.right).to.be.at.most(input.getBoundingClientRect().left + 1);

@@ -71,7 +71,7 @@ function threadList(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
                 @click=${() => handlers.open(thread.id)}
               >
                 ${lock(t, thread.encrypted)}
-                <span class="title">${thread.title}</span>
+                <span class="title"><bdi>${thread.title}</bdi></span>
                 ${
                   thread.unreadCount > 0
                     ? html`<span class="unread"
@@ -113,7 +113,7 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
                 ←
               </button>`
         }
-        <h2 part="title" id="thread-title">${openThread.title}</h2>
+        <h2 part="title" id="thread-title"><bdi>${openThread.title}</bdi></h2>
         ${lock(t, openThread.encrypted)}
         ${
           model.canEncrypt && !openThread.encrypted

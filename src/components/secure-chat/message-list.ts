@@ -37,7 +37,7 @@ function attachment(model: MessageListModel, message: MessageView): TemplateResu
   const file = message.attachment;
   if (!file || message.deleted) return nothing;
   return html`<div part="attachment" role="group" aria-label=${model.t.attachment}>
-    <span class="file-name">${file.name.replace(BIDI_CONTROLS, '')}</span>
+    <span class="file-name" dir="auto">${file.name.replace(BIDI_CONTROLS, '')}</span>
     <span class="file-size">${fileSizeLabel(file.size, model.lang)}</span>
   </div>`;
 }
@@ -62,7 +62,8 @@ function messageBody(model: MessageListModel, message: MessageView): TemplateRes
     me: model.me,
     nameOf: (userId) => displayName(model.thread, userId),
   });
-  return html`<div part="message-body">${rich}</div>`;
+  // Each message takes its direction from its own first strong letter, whatever the UI language.
+  return html`<div part="message-body" dir="auto">${rich}</div>`;
 }
 
 function messageStatus(model: MessageListModel, message: MessageView, handlers: MessageListHandlers) {

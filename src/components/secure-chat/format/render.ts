@@ -37,13 +37,13 @@ function renderNode(node: RichNode, context: FormatContext): TemplateResult | st
     case 'code':
       return html`<code part="code">${node.text}</code>`;
     case 'code-block':
-      return html`<pre part="code-block"><code>${node.text}</code></pre>`;
+      return html`<pre part="code-block" dir="ltr"><code>${node.text}</code></pre>`;
     case 'link':
       return html`<a part="link" href=${node.href} rel="noopener noreferrer nofollow ugc" target="_blank"
         >${node.text}</a
       >`;
     case 'mention':
-      return html`<span part=${node.userId === context.me ? 'mention mention-self' : 'mention'}
+      return html`<span part=${node.userId === context.me ? 'mention mention-self' : 'mention'} dir="auto"
         >@${context.nameOf(node.userId)}</span
       >`;
   }
