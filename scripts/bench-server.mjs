@@ -21,13 +21,19 @@
 // process) is embedded in the message text; every participant's WebSocket, the sender's own included (the
 // protocol echoes a message to its sender's feed), measures send start → receipt.
 //
+// Every client's HTTP connections are opened before the clock starts (the server accepts one new connection
+// per event-loop turn, and under load a turn lasts as long as serving every ready connection); separately, one
+// request at a time on a fresh connection measures what a newly arriving client waits while the load runs.
+// Lost deliveries are (acknowledged message, participant) pairs not seen on that participant's WebSocket after
+// the drain; a socket that closes is reopened with `after=<last cursor>`, as the widget does.
+//
 // By default the server runs in a child process so the load generator and the server do not share one event
 // loop. On a 2-core machine the two processes then have one core each: the figures are a lower bound on what
 // the server does on a core of its own, and the generator's own CPU and event-loop delay are printed so a
 // saturated generator can be told from a saturated server.
 import http from 'node:http';
 import { fork, execSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +76,14 @@ async function serve(options) {
 
 function usageNow() {
   const { userCPUTime, systemCPUTime, maxRSS } = process.resourceUsage();
-  return { cpuMs: (userCPUTime + systemCPUTime) / 1000, maxRssMB: maxRSS / 1024, at: Date.now() };
+  // Linux: how long the main (JavaScript) thread was runnable but waiting for a CPU, in ms.
+  let waitMs = null;
+  try {
+    waitMs = Number(readFileSync('/proc/self/schedstat', 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    // not Linux
+  }
+  return { cpuMs: (userCPUTime + systemCPUTime) / 1000, waitMs, maxRssMB: maxRSS / 1024, at: Date.now() };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -248,8 +261,13 @@ async function runLoad(server, config, agent, clients, isShuttingDown) {
     id: `bench-u${i}`,
     displayName: `Bench user ${i}`,
   }));
-  const created = await expectOk(api('POST', '/test/users', null, { users }), 'POST /v1/test/users');
-  const tokens = new Map(created.users.map((u) => [u.id, u.token]));
+  const tokens = new Map();
+  for (let i = 0; i < users.length; i += 100) {
+    // the reference server takes at most 100 users a call
+    const batch = { users: users.slice(i, i + 100) };
+    const created = await expectOk(api('POST', '/test/users', null, batch), 'POST /v1/test/users');
+    for (const u of created.users) tokens.set(u.id, u.token);
+  }
 
   const stats = {
     acked: 0,
@@ -481,30 +499,34 @@ async function runLoad(server, config, agent, clients, isShuttingDown) {
     );
   }, 10_000);
 
-  // Once a second, a request on a fresh connection (what a newly arriving user or a reconnect meets).
-  const probes = [];
+  // One request at a time on a fresh connection, at most one a second: what a newly arriving user (or a
+  // reconnecting WebSocket) meets while the server is loaded.
   const probeLatencies = [];
-  const prober = setInterval(() => {
-    if (performance.now() > endAt - 500) return;
-    const begun = performance.now();
-    probes.push(
-      new Promise((resolve) => {
-        const req = http.request(
-          new URL('/v1/session', base),
-          { headers: { authorization: `Bearer ${clients[0].token}` }, agent: false },
-          (res) => {
-            res.resume();
-            res.on('end', () => {
-              probeLatencies.push(performance.now() - begun);
-              resolve();
-            });
-          },
-        );
-        req.on('error', () => resolve());
-        req.end();
-      }),
-    );
-  }, 1000);
+  const probeOnce = () =>
+    new Promise((resolve) => {
+      const begun = performance.now();
+      const req = http.request(
+        new URL('/v1/session', base),
+        { headers: { authorization: `Bearer ${clients[0].token}` }, agent: false },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            probeLatencies.push(performance.now() - begun);
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => resolve());
+      req.end();
+    });
+  const prober = (async () => {
+    await sleep(1000);
+    while (performance.now() < endAt - 500) {
+      const begun = performance.now();
+      await probeOnce();
+      await sleep(Math.max(0, begun + 1000 - performance.now()));
+    }
+  })();
 
   const senders = [];
   if (config.rate === null) {
@@ -538,7 +560,6 @@ async function runLoad(server, config, agent, clients, isShuttingDown) {
   }
   await Promise.all(senders);
   const sendEndedAt = performance.now();
-  clearInterval(prober);
 
   // Drain: wait for every acknowledged message to reach every participant, up to drainMs.
   let expected = 0;
@@ -569,7 +590,7 @@ async function runLoad(server, config, agent, clients, isShuttingDown) {
   const cpuUsed = process.cpuUsage(cpuBefore);
   const serverAfter = await server.usage();
   const { lost, lostByClient } = countLost();
-  await Promise.race([Promise.all(probes), sleep(30_000)]);
+  await Promise.race([prober, sleep(30_000)]);
   probeLatencies.sort((a, b) => a - b);
 
   const latencies = stats.latencies.subarray(0, stats.latencyCount).sort();
@@ -612,6 +633,10 @@ async function runLoad(server, config, agent, clients, isShuttingDown) {
     generatorCpu: (cpuUsed.user + cpuUsed.system) / 1000 / (drainedAt - startedAt),
     generatorLoopDelayP99: loopStats.percentile(99) / 1e6,
     serverCpu: (serverAfter.cpuMs - serverBefore.cpuMs) / (serverAfter.at - serverBefore.at),
+    serverWaitingForCpu:
+      serverAfter.waitMs === null
+        ? null
+        : (serverAfter.waitMs - serverBefore.waitMs) / (serverAfter.at - serverBefore.at),
     serverMaxRssMB: serverAfter.maxRssMB,
     load: [loadBefore, loadavg()[0]],
   };
@@ -730,10 +755,14 @@ function report(r, config, quick, sockets, limit) {
         ? `CPU over the run: server and load generator together ${pct(r.generatorCpu)} of a core (${loopDelay}, ` +
           `max RSS ${r.serverMaxRssMB.toFixed(0)} MB). They share one event loop: latency includes the ` +
           'generator’s own work.'
-        : `CPU over the run: server ${pct(r.serverCpu)} of a core (max RSS ${r.serverMaxRssMB.toFixed(0)} MB), ` +
+        : `CPU over the run: server ${pct(r.serverCpu)} of a core` +
+          (r.serverWaitingForCpu === null
+            ? ''
+            : `, runnable but waiting for a CPU ${pct(r.serverWaitingForCpu)} of the time`) +
+          ` (max RSS ${r.serverMaxRssMB.toFixed(0)} MB), ` +
           `load generator ${pct(r.generatorCpu)} (${loopDelay}).` +
           (cpus().length <= 2
-            ? ' With 2 cores, server and generator get one each; a generator near 100% inflates latency.'
+            ? ' On 2 cores the server and the generator need one each: anything else running slows both, and a generator near 100% inflates latency.'
             : '')),
   );
   console.log(
