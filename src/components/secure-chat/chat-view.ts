@@ -7,6 +7,7 @@ import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { Thread, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
+import { composer } from './composer.js';
 import { messageList } from './message-list.js';
 
 export interface ChatViewModel {
@@ -91,13 +92,6 @@ function threadList(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
 function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
   const { t, openThread } = model;
   if (!openThread) return html``;
-  const onKeydown = (event: KeyboardEvent) => {
-    // Enter sends; Shift+Enter breaks the line; an IME composition is never interrupted.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      handlers.send();
-    }
-  };
   return html`
     <section class="thread" aria-labelledby="thread-title">
       <header part="header">
@@ -134,24 +128,7 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
         },
         handlers,
       )}
-      <form
-        part="composer"
-        @submit=${(event: Event) => {
-          event.preventDefault();
-          handlers.send();
-        }}
-      >
-        <textarea
-          part="input"
-          rows="2"
-          aria-label=${t.composerLabel}
-          placeholder=${t.composerLabel}
-          .value=${model.draft}
-          @input=${(event: InputEvent) => handlers.draftChanged((event.target as HTMLTextAreaElement).value)}
-          @keydown=${onKeydown}
-        ></textarea>
-        <button part="send-button" type="submit">${t.send}</button>
-      </form>
+      ${composer({ t, draft: model.draft }, handlers)}
     </section>
   `;
 }
