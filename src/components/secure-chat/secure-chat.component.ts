@@ -82,7 +82,10 @@ export * from './events.js';
 export class BmSecureChat extends LitElement {
   static override styles = styles;
 
-  /** Base URL of a backend that speaks the bm-secure-chat HTTP protocol. */
+  /**
+   * Base URL of a backend that speaks the bm-secure-chat HTTP protocol (PROTOCOL.md Part 2), used when no
+   * `adapter` is set; authenticated by `token`, or by the site's cookie and `auth-nonce`.
+   */
   @property({ reflect: true }) endpoint: string | null = null;
 
   /** Show this one thread only (the matter-chat mode). */
@@ -103,6 +106,16 @@ export class BmSecureChat extends LitElement {
 
   /** Any `ChatAdapter`; takes precedence over `endpoint`. */
   @property({ attribute: false }) adapter: ChatAdapter | null = null;
+
+  /** Bearer token for `endpoint`. A property only: a credential does not belong in the page's markup. */
+  @property({ attribute: false }) token: string | null = null;
+
+  /**
+   * For a cookie session at `endpoint` (a CMS login, such as a WordPress REST nonce): sent as `x-bm-nonce` with
+   * the site's cookies (PROTOCOL.md 2.3). Used when no `token` is set. (Not `nonce`: that is every element's
+   * CSP nonce.)
+   */
+  @property({ attribute: 'auth-nonce' }) authNonce: string | null = null;
 
   /** Overrides of any UI text, by key; they win over the table the language picks. */
   @property({ attribute: false }) strings: Partial<Strings> = {};
@@ -151,7 +164,34 @@ export class BmSecureChat extends LitElement {
       state.$openThreadId.listen((threadId) => this.dispatchEvent(new BmThreadOpenEvent(threadId))),
       state.$totalUnread.listen((unread) => this.dispatchEvent(new BmUnreadChangeEvent(unread))),
     );
-    this.session.use(this.adapter);
+    this.connectBackend();
+  }
+
+  private backendReady: Promise<void> = Promise.resolve();
+  private backendGeneration = 0;
+
+  /**
+   * The `adapter` property wins; otherwise an HttpAdapter for `endpoint`, whose code is loaded only then, so a
+   * page that brings its own adapter never downloads it.
+   */
+  private connectBackend(): void {
+    const generation = ++this.backendGeneration;
+    if (this.adapter || !this.endpoint) {
+      this.session.use(this.adapter);
+      this.backendReady = Promise.resolve();
+      return;
+    }
+    const endpoint = this.endpoint;
+    const auth = this.token
+      ? { token: this.token }
+      : { nonce: this.authNonce ?? '', credentials: 'include' as const };
+    this.backendReady = import('../../adapter/http.js').then(
+      ({ HttpAdapter }) => {
+        if (generation !== this.backendGeneration || !this.isConnected) return;
+        this.session.use(new HttpAdapter({ endpoint, auth }));
+      },
+      (error: unknown) => this.reportError(error),
+    );
   }
 
   private async act(action: () => Promise<unknown>): Promise<void> {
@@ -201,7 +241,10 @@ export class BmSecureChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('adapter') && this.isConnected) this.session.use(this.adapter);
+    const backendChanged = (['adapter', 'endpoint', 'token', 'authNonce'] as const).some((key) =>
+      changed.has(key),
+    );
+    if (backendChanged && this.isConnected) this.connectBackend();
   }
 
   protected override updated(): void {
@@ -214,7 +257,7 @@ export class BmSecureChat extends LitElement {
   /** Resolves once the session with the current adapter has started (or failed and said so by bm-error). */
   get sessionReady(): Promise<void> {
     // A new adapter is taken up in the next update; wait for it, then for the session it starts.
-    return this.updateComplete.then(() => this.session.ready);
+    return this.updateComplete.then(() => this.backendReady).then(() => this.session.ready);
   }
 
   private reportError(error: unknown): void {
