@@ -29,6 +29,38 @@ export interface Strings {
   today: string;
   yesterday: string;
   attachment: string;
+  filterLabel: string;
+  filterEmpty: string;
+  onlyYou: string;
+  participantsMore: string;
+  typingOne: string;
+  typingTwo: string;
+  typingMany: string;
+  connectionOffline: string;
+  connectionPolling: string;
+  dismiss: string;
+  errorNetwork: string;
+  errorUnauthorized: string;
+  errorForbidden: string;
+  errorRateLimited: string;
+  errorTooLarge: string;
+  errorEncryption: string;
+  errorGeneric: string;
+  searchOpen: string;
+  searchLabel: string;
+  searchClose: string;
+  searchNoteEncrypted: string;
+  searchNotePlain: string;
+  searchNone: string;
+  searchCount: string;
+  searchResults: string;
+  exportOpen: string;
+  exportTitle: string;
+  exportBody: string;
+  exportJson: string;
+  exportHtml: string;
+  exportParticipants: string;
+  exportedOn: string;
 }
 
 export const en: Strings = {
@@ -62,6 +94,40 @@ export const en: Strings = {
   today: 'Today',
   yesterday: 'Yesterday',
   attachment: 'Attachment',
+  filterLabel: 'Filter conversations',
+  filterEmpty: 'No conversation matches “{query}”.',
+  onlyYou: 'Only you',
+  participantsMore: '{names} and {count} more',
+  typingOne: '{name} is typing…',
+  typingTwo: '{first} and {second} are typing…',
+  typingMany: 'Several people are typing…',
+  connectionOffline: 'Offline — messages will be sent when you reconnect.',
+  connectionPolling: 'Live updates are unavailable; new messages are checked every few seconds.',
+  dismiss: 'Dismiss',
+  errorNetwork: 'The server could not be reached. Check your connection and try again.',
+  errorUnauthorized: 'Your session has ended. Sign in again to continue.',
+  errorForbidden: 'You are not allowed to do that here.',
+  errorRateLimited: 'Too many requests. Wait a moment and try again.',
+  errorTooLarge: 'That is too large to send.',
+  errorEncryption: 'End-to-end encryption is not available here.',
+  errorGeneric: 'Something went wrong ({reason}).',
+  searchOpen: 'Search this conversation',
+  searchLabel: 'Search messages',
+  searchClose: 'Close search',
+  searchNoteEncrypted:
+    'Searches only messages decrypted on this device; the server cannot search encrypted conversations.',
+  searchNotePlain: 'Searches only messages loaded on this device.',
+  searchNone: 'No messages match.',
+  searchCount: 'Results: {count}',
+  searchResults: 'Search results',
+  exportOpen: 'Export conversation',
+  exportTitle: 'Export this conversation?',
+  exportBody:
+    'The file holds the messages of this conversation as this device decrypted them, without encryption: anyone who gets the file can read it. Attachments are listed by name and size only.',
+  exportJson: 'Download as JSON',
+  exportHtml: 'Download as HTML',
+  exportParticipants: 'Participants',
+  exportedOn: 'Exported on {date}',
 };
 
 export const de: Strings = {
@@ -96,6 +162,41 @@ export const de: Strings = {
   today: 'Heute',
   yesterday: 'Gestern',
   attachment: 'Anhang',
+  filterLabel: 'Unterhaltungen filtern',
+  filterEmpty: 'Keine Unterhaltung passt zu „{query}“.',
+  onlyYou: 'Nur Sie',
+  participantsMore: '{names} und {count} weitere',
+  typingOne: '{name} schreibt…',
+  typingTwo: '{first} und {second} schreiben…',
+  typingMany: 'Mehrere Personen schreiben…',
+  connectionOffline: 'Offline – Nachrichten werden gesendet, sobald die Verbindung wieder steht.',
+  connectionPolling:
+    'Live-Aktualisierung nicht verfügbar; neue Nachrichten werden alle paar Sekunden abgerufen.',
+  dismiss: 'Schließen',
+  errorNetwork: 'Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
+  errorUnauthorized: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
+  errorForbidden: 'Das ist Ihnen hier nicht erlaubt.',
+  errorRateLimited: 'Zu viele Anfragen. Warten Sie kurz und versuchen Sie es erneut.',
+  errorTooLarge: 'Das ist zu groß zum Senden.',
+  errorEncryption: 'Ende-zu-Ende-Verschlüsselung ist hier nicht verfügbar.',
+  errorGeneric: 'Etwas ist schiefgegangen ({reason}).',
+  searchOpen: 'Diese Unterhaltung durchsuchen',
+  searchLabel: 'Nachrichten durchsuchen',
+  searchClose: 'Suche schließen',
+  searchNoteEncrypted:
+    'Durchsucht nur Nachrichten, die auf diesem Gerät entschlüsselt wurden; der Server kann verschlüsselte Unterhaltungen nicht durchsuchen.',
+  searchNotePlain: 'Durchsucht nur Nachrichten, die auf diesem Gerät geladen wurden.',
+  searchNone: 'Keine Nachricht passt.',
+  searchCount: 'Treffer: {count}',
+  searchResults: 'Suchergebnisse',
+  exportOpen: 'Unterhaltung exportieren',
+  exportTitle: 'Diese Unterhaltung exportieren?',
+  exportBody:
+    'Die Datei enthält die Nachrichten dieser Unterhaltung, wie dieses Gerät sie entschlüsselt hat, unverschlüsselt: Wer die Datei bekommt, kann sie lesen. Anhänge werden nur mit Name und Größe aufgeführt.',
+  exportJson: 'Als JSON herunterladen',
+  exportHtml: 'Als HTML herunterladen',
+  exportParticipants: 'Beteiligte',
+  exportedOn: 'Exportiert am {date}',
 };
 
 export const ar: Strings = {
@@ -129,6 +230,40 @@ export const ar: Strings = {
   today: 'اليوم',
   yesterday: 'أمس',
   attachment: 'مرفق',
+  filterLabel: 'تصفية المحادثات',
+  filterEmpty: 'لا توجد محادثة تطابق «{query}».',
+  onlyYou: 'أنت فقط',
+  participantsMore: '{names} وآخرون ({count})',
+  typingOne: '{name} يكتب…',
+  typingTwo: '{first} و{second} يكتبان…',
+  typingMany: 'عدة أشخاص يكتبون…',
+  connectionOffline: 'غير متصل — ستُرسل الرسائل عند عودة الاتصال.',
+  connectionPolling: 'التحديث المباشر غير متاح؛ يتم التحقق من الرسائل الجديدة كل بضع ثوانٍ.',
+  dismiss: 'إغلاق',
+  errorNetwork: 'تعذّر الوصول إلى الخادم. تحقق من اتصالك وحاول مرة أخرى.',
+  errorUnauthorized: 'انتهت جلستك. سجّل الدخول مرة أخرى للمتابعة.',
+  errorForbidden: 'غير مسموح لك بذلك هنا.',
+  errorRateLimited: 'طلبات كثيرة جدًا. انتظر لحظة وحاول مرة أخرى.',
+  errorTooLarge: 'هذا أكبر من أن يُرسل.',
+  errorEncryption: 'التشفير من طرف إلى طرف غير متاح هنا.',
+  errorGeneric: 'حدث خطأ ما ({reason}).',
+  searchOpen: 'البحث في هذه المحادثة',
+  searchLabel: 'البحث في الرسائل',
+  searchClose: 'إغلاق البحث',
+  searchNoteEncrypted:
+    'يبحث فقط في الرسائل التي فُك تشفيرها على هذا الجهاز؛ لا يستطيع الخادم البحث في المحادثات المشفرة.',
+  searchNotePlain: 'يبحث فقط في الرسائل المحمّلة على هذا الجهاز.',
+  searchNone: 'لا توجد رسائل مطابقة.',
+  searchCount: 'النتائج: {count}',
+  searchResults: 'نتائج البحث',
+  exportOpen: 'تصدير المحادثة',
+  exportTitle: 'تصدير هذه المحادثة؟',
+  exportBody:
+    'يحتوي الملف على رسائل هذه المحادثة كما فك هذا الجهاز تشفيرها، دون تشفير: يستطيع أي شخص يحصل على الملف قراءته. تُذكر المرفقات بالاسم والحجم فقط.',
+  exportJson: 'تنزيل بصيغة JSON',
+  exportHtml: 'تنزيل بصيغة HTML',
+  exportParticipants: 'المشاركون',
+  exportedOn: 'صُدّرت في {date}',
 };
 
 const tables: Record<string, Strings> = { en, de, ar };
