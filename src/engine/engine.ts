@@ -332,8 +332,14 @@ export class ChatEngine implements ChatActions {
     );
   }
 
-  editMessage(threadId: ThreadId, target: ClientMessageId, text: string) {
-    return this.send(threadId, { type: 'edit', target, text });
+  editMessage(
+    threadId: ThreadId,
+    target: ClientMessageId,
+    text: string,
+    options: { mentions?: UserId[] } = {},
+  ) {
+    const mentions = options.mentions?.length ? { mentions: options.mentions } : {};
+    return this.send(threadId, { type: 'edit', target, text, ...mentions });
   }
 
   deleteMessage(threadId: ThreadId, target: ClientMessageId) {
@@ -349,6 +355,11 @@ export class ChatEngine implements ChatActions {
   }
 
   async discardSend(clientId: ClientMessageId) {
+    // Shown as sending again at once, not as failed until the server answers.
+    for (const [threadId, events] of Object.entries(this.state.$events.get())) {
+      if (events.some((event) => event.clientId === clientId))
+        this.markPending(threadId, clientId, 'pending');
+    }
     await this.outbox.discard(clientId);
     for (const [threadId, events] of Object.entries(this.state.$events.get())) {
       if (events.some((event) => event.clientId === clientId)) {
@@ -380,7 +391,9 @@ export class ChatEngine implements ChatActions {
     const thread = this.state.$threads.get()[threadId];
     if (!thread || thread.lastSeq === 0) return;
     await this.adapter.markRead(threadId, thread.lastSeq);
-    this.state.putThread({ ...thread, unreadCount: 0 });
+    // Re-read: a read event of someone else may have changed the participants while we waited.
+    const current = this.state.$threads.get()[threadId];
+    if (current) this.state.putThread({ ...current, unreadCount: 0 });
   }
 
   typing(threadId: ThreadId): void {

@@ -24,7 +24,12 @@ export interface ChatActions {
     text: string,
     options?: { replyTo?: ClientMessageId; mentions?: UserId[] },
   ): Promise<void>;
-  editMessage(threadId: ThreadId, target: ClientMessageId, text: string): Promise<void>;
+  editMessage(
+    threadId: ThreadId,
+    target: ClientMessageId,
+    text: string,
+    options?: { mentions?: UserId[] },
+  ): Promise<void>;
   deleteMessage(threadId: ThreadId, target: ClientMessageId): Promise<void>;
   react(threadId: ThreadId, target: ClientMessageId, emoji: string, remove?: boolean): Promise<void>;
   retrySend(clientId: ClientMessageId): Promise<void>;
