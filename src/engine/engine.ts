@@ -17,6 +17,7 @@ import type { ChatActions } from '../state/actions.js';
 import type { ChatState } from '../state/chat-state.js';
 import type { TimelineEvent, TimelineFailure } from '../state/timeline.js';
 import { Outbox, type OutboxStore } from './outbox.js';
+import type { Attachments, FileCrypto } from './attachments.js';
 
 /**
  * The encrypted-thread half of the engine. It lives in the lazily loaded crypto chunk: a page whose users
@@ -34,6 +35,8 @@ export interface ThreadSecurity {
   start(thread: Thread): Promise<void>;
   /** Makes sure this browser's device keys exist and are published, so others can seal to it. */
   prepare?(): Promise<void>;
+  /** Attachment crypto: metadata stripping, Cobblestone-256 and the plaintext hash. */
+  readonly files?: FileCrypto;
 }
 
 export interface EngineOptions {
@@ -66,6 +69,8 @@ export class ChatEngine implements ChatActions {
   private readonly loadSecurityChunk: (() => Promise<ThreadSecurity>) | undefined;
   private readonly onIncoming: EngineOptions['onIncoming'];
   private security: Promise<ThreadSecurity> | null = null;
+  private attachmentPipeline: Promise<Attachments> | null = null;
+  private attachmentsLoaded: Attachments | null = null;
   private subscription: Subscription | null = null;
   private lastCursor: Cursor | undefined;
   private readonly olderCursor = new Map<ThreadId, Cursor | null>();
@@ -371,14 +376,34 @@ export class ChatEngine implements ChatActions {
     }
   }
 
-  async attachFiles(): Promise<void> {
-    throw new AdapterError('invalid', 'Attachments arrive with the attachment pipeline');
+  /** The attachment code is a chunk of its own, loaded on the first attach or open. */
+  private attachments(): Promise<Attachments> {
+    this.attachmentPipeline ??= import('./attachments.js').then(
+      ({ Attachments }) =>
+        (this.attachmentsLoaded = new Attachments({
+          adapter: this.adapter,
+          state: this.state,
+          fileCrypto: async () => {
+            const { files } = await this.loadSecurity();
+            if (!files) throw new AdapterError('encryption-disabled', 'Attachment encryption is not available');
+            return files;
+          },
+          send: (threadId, content) => this.send(threadId, content),
+        })),
+    );
+    return this.attachmentPipeline;
   }
 
-  cancelTransfer(): void {}
+  async attachFiles(threadId: ThreadId, files: File[], options: { caption?: string } = {}): Promise<void> {
+    return (await this.attachments()).attach(threadId, files, options);
+  }
 
-  async openAttachment(): Promise<Blob> {
-    throw new AdapterError('invalid', 'Attachments arrive with the attachment pipeline');
+  cancelTransfer(transferId: string): void {
+    this.attachmentsLoaded?.cancel(transferId);
+  }
+
+  async openAttachment(threadId: ThreadId, clientId: ClientMessageId): Promise<Blob> {
+    return (await this.attachments()).open(threadId, clientId);
   }
 
   async enableEncryption(threadId: ThreadId): Promise<void> {

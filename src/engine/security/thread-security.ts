@@ -30,6 +30,7 @@ import {
 import type { DeviceRecord, PinnedDevice, Vault } from '../../vault/index.js';
 import type { TimelineFailure } from '../../state/timeline.js';
 import type { ThreadSecurity } from '../engine.js';
+import { fileCrypto } from './attachment-crypto.js';
 
 const ROTATE_AFTER_MESSAGES = 100;
 const ROTATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
@@ -53,6 +54,7 @@ export class EncryptedThreads implements ThreadSecurity {
   private device: Promise<DeviceRecord> | null = null;
   private readonly trusted = new Map<string, Promise<TrustedDevices>>();
   private readonly now: () => number;
+  readonly files = fileCrypto;
 
   constructor(private readonly options: ThreadSecurityOptions) {
     this.now = options.now ?? Date.now;
