@@ -273,6 +273,7 @@ async function runLoad(server, config, agent, clients, isShuttingDown) {
     acked: 0,
     repeats: 0, // 200 answers: a resend found the stored record
     retries: 0,
+    retryReasons: new Map(),
     rateLimited: 0,
     failed: 0,
     failures: new Map(), // first few failure descriptions, counted
@@ -476,6 +477,7 @@ async function runLoad(server, config, agent, clients, isShuttingDown) {
         }
         // Resend with the same clientId: the server stores it once (PROTOCOL.md 2.6, idempotency).
         stats.retries++;
+        stats.retryReasons.set(problem, (stats.retryReasons.get(problem) ?? 0) + 1);
         const retryAfter = Number(response?.headers['retry-after']);
         await sleep(retryAfter > 0 ? Math.min(retryAfter * 1000, 2000) : 50 * 2 ** attempt);
       }
@@ -605,6 +607,7 @@ async function runLoad(server, config, agent, clients, isShuttingDown) {
     failures: stats.failures,
     repeats: stats.repeats,
     retries: stats.retries,
+    retryReasons: stats.retryReasons,
     rateLimited: stats.rateLimited,
     skippedTicks: stats.skippedTicks,
     expected,
@@ -772,6 +775,7 @@ function report(r, config, quick, sockets, limit) {
       `${sockets} client sockets (ulimit -n ${limit ?? 'unlimited'})` +
       (config.rate === null ? '' : `; ${r.skippedTicks} ticks skipped at the in-flight limit`),
   );
+  for (const [what, n] of r.retryReasons) console.log(`  retried: ${what} × ${n}`);
   for (const [what, n] of r.failures) console.log(`  failed: ${what} × ${n}`);
   if (r.lost) {
     const worst = [...r.lostByClient].sort((a, b) => b[1] - a[1]).slice(0, 5);
