@@ -16,6 +16,7 @@ import {
 import type { ChatActions } from '../state/actions.js';
 import type { ChatState } from '../state/chat-state.js';
 import type { TimelineEvent, TimelineFailure } from '../state/timeline.js';
+import { trackTyping, type TypingTracker } from '../state/typing.js';
 import { Outbox, type OutboxStore } from './outbox.js';
 import type { Attachments, FileCrypto } from './attachments.js';
 
@@ -52,8 +53,6 @@ export interface EngineOptions {
   now?: () => Date;
 }
 
-const TYPING_CLEAR_MS = 5000;
-
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -74,11 +73,12 @@ export class ChatEngine implements ChatActions {
   private subscription: Subscription | null = null;
   private lastCursor: Cursor | undefined;
   private readonly olderCursor = new Map<ThreadId, Cursor | null>();
-  private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly typingTracker: TypingTracker;
   private lastTypingSent = 0;
 
   constructor(options: EngineOptions) {
     this.adapter = options.adapter;
+    this.typingTracker = trackTyping(options.state.$typing);
     this.state = options.state;
     this.pageSize = options.pageSize ?? 50;
     this.now = options.now ?? (() => new Date());
@@ -124,7 +124,7 @@ export class ChatEngine implements ChatActions {
     this.subscription?.unsubscribe();
     this.subscription = null;
     this.outbox.stop();
-    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typingTracker.clear();
   }
 
   private subscribe(): void {
@@ -143,6 +143,8 @@ export class ChatEngine implements ChatActions {
       case 'message': {
         const thread = this.state.$threads.get()[event.message.threadId];
         if (!thread) break;
+        // Their message is what they were typing.
+        this.typingTracker.stopped(thread.id, event.message.senderId);
         await this.receive(thread, [event.message]);
         this.noteActivity(thread, event.message);
         if (event.message.senderId !== this.state.$session.get()?.user.id)
@@ -190,21 +192,8 @@ export class ChatEngine implements ChatActions {
   }
 
   private showTyping(threadId: ThreadId, userId: UserId): void {
-    if (userId === this.state.$session.get()?.user.id) return;
-    const current = this.state.$typing.get()[threadId] ?? [];
-    if (!current.includes(userId)) this.state.$typing.setKey(threadId, [...current, userId]);
-    const key = `${threadId}\u0000${userId}`;
-    clearTimeout(this.typingTimers.get(key));
-    this.typingTimers.set(
-      key,
-      setTimeout(() => {
-        const now = this.state.$typing.get()[threadId] ?? [];
-        this.state.$typing.setKey(
-          threadId,
-          now.filter((id) => id !== userId),
-        );
-      }, TYPING_CLEAR_MS),
-    );
+    // The reader's own typing (from another of their devices) is never shown to them.
+    if (userId !== this.state.$session.get()?.user.id) this.typingTracker.typing(threadId, userId);
   }
 
   private loadSecurity(): Promise<ThreadSecurity> {

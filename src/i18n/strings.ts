@@ -38,7 +38,7 @@ export interface Strings {
   typingMany: string;
   connectionOffline: string;
   connectionPolling: string;
-  dismiss: string;
+  dismissError: string;
   errorNetwork: string;
   errorUnauthorized: string;
   errorForbidden: string;
@@ -103,7 +103,7 @@ export const en: Strings = {
   typingMany: 'Several people are typing…',
   connectionOffline: 'Offline — messages will be sent when you reconnect.',
   connectionPolling: 'Live updates are unavailable; new messages are checked every few seconds.',
-  dismiss: 'Dismiss',
+  dismissError: 'Dismiss',
   errorNetwork: 'The server could not be reached. Check your connection and try again.',
   errorUnauthorized: 'Your session has ended. Sign in again to continue.',
   errorForbidden: 'You are not allowed to do that here.',
@@ -172,7 +172,7 @@ export const de: Strings = {
   connectionOffline: 'Offline – Nachrichten werden gesendet, sobald die Verbindung wieder steht.',
   connectionPolling:
     'Live-Aktualisierung nicht verfügbar; neue Nachrichten werden alle paar Sekunden abgerufen.',
-  dismiss: 'Schließen',
+  dismissError: 'Schließen',
   errorNetwork: 'Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
   errorUnauthorized: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
   errorForbidden: 'Das ist Ihnen hier nicht erlaubt.',
@@ -239,7 +239,7 @@ export const ar: Strings = {
   typingMany: 'عدة أشخاص يكتبون…',
   connectionOffline: 'غير متصل — ستُرسل الرسائل عند عودة الاتصال.',
   connectionPolling: 'التحديث المباشر غير متاح؛ يتم التحقق من الرسائل الجديدة كل بضع ثوانٍ.',
-  dismiss: 'إغلاق',
+  dismissError: 'إغلاق',
   errorNetwork: 'تعذّر الوصول إلى الخادم. تحقق من اتصالك وحاول مرة أخرى.',
   errorUnauthorized: 'انتهت جلستك. سجّل الدخول مرة أخرى للمتابعة.',
   errorForbidden: 'غير مسموح لك بذلك هنا.',

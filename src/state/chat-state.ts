@@ -23,7 +23,8 @@ export type VaultStatus =
  */
 export function createChatState() {
   const $session = atom<Session | null>(null);
-  const $connection = atom<ConnectionState>('offline');
+  /** `connecting` until the adapter's subscription says otherwise, so the UI does not flash "offline" at start. */
+  const $connection = atom<ConnectionState>('connecting');
   const $vault = atom<VaultStatus>({ state: 'not-loaded' });
   const $threads = map<Record<ThreadId, Thread>>({});
   const $openThreadId = atom<ThreadId | null>(null);

@@ -24,7 +24,8 @@ function fold(original: string): Folded {
     if (piece) previous = piece.length;
     // A combining mark folds to nothing: it belongs to the letter before it, so a match takes it along.
     else
-      for (let i = folded.ends.length - previous; i < folded.ends.length; i++) folded.ends[i] += char.length;
+      for (let i = folded.ends.length - previous; i < folded.ends.length; i++)
+        folded.ends[i] = folded.ends[i]! + char.length;
     for (let i = 0; i < piece.length; i++) {
       folded.starts.push(index);
       folded.ends.push(index + char.length);

@@ -82,8 +82,9 @@ describe('<bm-secure-chat> rich messages', () => {
       const handlers = element.getAttributeNames().filter((name) => name.startsWith('on'));
       expect(handlers, `<${element.localName} ${handlers.join(' ')}>`).to.deep.equal([]);
     }
-    // The only svgs are the widget's own padlocks; no img, script or iframe anywhere.
-    expect([...root.querySelectorAll('svg')].every((svg) => svg.classList.contains('lock'))).to.equal(true);
+    // The only svgs are the widget's own padlocks and icons; no img, script or iframe anywhere.
+    const ownSvg = (svg: Element) => svg.classList.contains('lock') || svg.classList.contains('icon');
+    expect([...root.querySelectorAll('svg')].every(ownSvg)).to.equal(true);
     expect(root.querySelectorAll('img, script, iframe, object, embed')).to.have.length(0);
     expect(root.querySelectorAll('a')).to.have.length(0);
     for (const element of root.querySelectorAll('[href], [src], [srcdoc], [action], [formaction]')) {

@@ -3,12 +3,17 @@
  * the composer. Everything a user or a server supplied (titles, names, message text) goes through Lit text
  * bindings, which never parse markup, or through the rich-text formatter, which emits no markup of its own.
  */
-import { html, nothing, svg, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Thread, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
 import { composer } from './composer.js';
-import { messageList } from './message-list.js';
+import { displayName, messageList } from './message-list.js';
+import type { ThreadExportController } from './export-dialog.js';
+import { lock } from './icons.js';
+import type { ThreadSearchController } from './search.js';
+import type { ThreadListController } from './thread-list.js';
+import { typingIndicator } from './typing.js';
 
 export interface ChatViewModel {
   t: Strings;
@@ -25,6 +30,14 @@ export interface ChatViewModel {
   /** The site and this user's role allow turning encryption on. */
   canEncrypt: boolean;
   draft: string;
+  /** The thread list's filter and its one Tab stop (thread-list.ts). */
+  threadList: ThreadListController;
+  /** Search of the open thread on this device (search.ts). */
+  search: ThreadSearchController;
+  /** Export of the open thread (export-dialog.ts). */
+  exporter: ThreadExportController;
+  /** Who is typing in the open thread, by user id. */
+  typing: readonly UserId[];
 }
 
 export interface ChatViewHandlers {
@@ -38,55 +51,10 @@ export interface ChatViewHandlers {
   cancelEncrypt(): void;
 }
 
-const closedShackle = svg`<path d="M5 7V5a3 3 0 0 1 6 0v2" />`;
-const openShackle = svg`<path d="M5 7V5a3 3 0 0 1 5.8-1" />`;
-
-/** A padlock drawn inline (no icon font, no emoji font needed), closed for encrypted threads. */
-function lock(t: Strings, encrypted: boolean): TemplateResult {
-  return html`<svg
-    class=${encrypted ? 'lock closed' : 'lock open'}
-    role="img"
-    aria-label=${encrypted ? t.encryptedThread : t.plainThread}
-    viewBox="0 0 16 16"
-    width="16"
-    height="16"
-  >
-    <title>${encrypted ? t.encryptedThread : t.plainThread}</title>
-    ${encrypted ? closedShackle : openShackle}
-    <rect x="3" y="7" width="10" height="7" rx="1.5" />
-  </svg>`;
-}
-
 function threadList(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
-  const { t } = model;
-  return html`
-    <nav part="thread-list" aria-label=${t.threadsLabel}>
-      <ul>
-        ${model.threads.map(
-          (thread) => html`
-            <li>
-              <button
-                part="thread-item"
-                type="button"
-                aria-current=${model.openThread?.id === thread.id ? 'true' : 'false'}
-                @click=${() => handlers.open(thread.id)}
-              >
-                ${lock(t, thread.encrypted)}
-                <span class="title"><bdi>${thread.title}</bdi></span>
-                ${
-                  thread.unreadCount > 0
-                    ? html`<span class="unread"
-                        >${thread.unreadCount}<span class="visually-hidden"> ${t.unread}</span></span
-                      >`
-                    : nothing
-                }
-              </button>
-            </li>
-          `,
-        )}
-      </ul>
-    </nav>
-  `;
+  const { t, lang, now, me, threads } = model;
+  const openThreadId = model.openThread?.id ?? null;
+  return model.threadList.render({ t, lang, now, me, threads, openThreadId }, (id) => handlers.open(id));
 }
 
 function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
@@ -116,7 +84,16 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
               </button>`
             : nothing
         }
+        ${model.search.toggle(t)} ${model.exporter.button(t)}
       </header>
+      ${model.search.render({
+        t,
+        lang: model.lang,
+        now: model.now,
+        me: model.me,
+        thread: openThread,
+        messages: model.messages,
+      })}
       ${messageList(
         {
           t,
@@ -128,7 +105,11 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
         },
         handlers,
       )}
-      ${composer({ t, draft: model.draft }, handlers)}
+      ${typingIndicator(
+        t,
+        model.typing.filter((id) => id !== model.me).map((id) => displayName(openThread, id)),
+      )}
+      ${composer({ t, draft: model.draft }, handlers)} ${model.exporter.render(t, model.lang, openThread)}
     </section>
   `;
 }

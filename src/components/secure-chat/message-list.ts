@@ -86,7 +86,11 @@ function messageRow(
   const { message, time, continued } = row;
   const own = message.senderId === model.me;
   const sender = own ? model.t.you : displayName(model.thread, message.senderId);
-  return html`<div part="message" class="${own ? 'own' : 'other'} ${continued ? 'continued' : ''}">
+  return html`<div
+    part="message"
+    class="${own ? 'own' : 'other'} ${continued ? 'continued' : ''}"
+    data-client-id=${message.clientId}
+  >
     <span part="sender" class=${continued ? 'sender visually-hidden' : 'sender'}><bdi>${sender}</bdi></span>
     ${messageBody(model, message)} ${attachment(model, message)}
     <div class="footer">

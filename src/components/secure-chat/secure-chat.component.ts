@@ -17,6 +17,11 @@ import {
 } from './events.js';
 import { styles } from './secure-chat.styles.js';
 import { renderChat } from './chat-view.js';
+import { BannerController } from './banner.js';
+import { ThreadExportController } from './export-dialog.js';
+import { ThreadSearchController } from './search.js';
+import { ThreadListController } from './thread-list.js';
+import { threadToolsStyles } from './thread-tools.styles.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
 export * from './events.js';
@@ -31,9 +36,24 @@ export * from './events.js';
  * @csspart empty - The empty state shown when there is no conversation.
  * @csspart thread-list - The list of conversations.
  * @csspart thread-item - One conversation in the list.
+ * @csspart filter - The box that filters the list by title and participant names.
+ * @csspart thread-list-empty - The line that says no conversation matches the filter.
+ * @csspart thread-time - The time of a conversation's last activity in the list (a `<time>` element).
+ * @csspart thread-participants - The one-line summary of a conversation's other participants in the list.
+ * @csspart banner - A banner above the chat: the connection state while it is not live (class `connection`
+ *   and the state: `offline`, `connecting`, `polling`) or a dismissible error (class `error`).
  * @csspart header - The open conversation's header.
  * @csspart title - The open conversation's title.
+ * @csspart search-toggle - The header button that opens and closes the search of the open conversation.
+ * @csspart search - The search panel under the header: the search field, what it searches, and the results.
+ * @csspart search-input - The search field.
+ * @csspart search-results - The list of messages found.
+ * @csspart search-result - One message found (a button that scrolls to it).
+ * @csspart search-match - The matched text in a search result (a `<mark>`).
+ * @csspart export-button - The header button that opens the export dialog.
+ * @csspart export-dialog - The export dialog: what the file holds, and the JSON and HTML downloads.
  * @csspart messages - The log of messages.
+ * @csspart typing - The line under the messages that says who is typing (a polite live region).
  * @csspart day-separator - The heading above the first message of each day ("Today", "Yesterday", a date).
  * @csspart message - One message; a message that follows its sender's last one within five minutes also has
  *   the class `continued`, and its sender line is visually hidden.
@@ -80,7 +100,7 @@ export * from './events.js';
  * @event {BmErrorEvent} bm-error - Something failed; `reason` is machine-readable.
  */
 export class BmSecureChat extends LitElement {
-  static override styles = styles;
+  static override styles = [styles, threadToolsStyles];
 
   /**
    * Base URL of a backend that speaks the bm-secure-chat HTTP protocol (PROTOCOL.md Part 2), used when no
@@ -154,6 +174,15 @@ export class BmSecureChat extends LitElement {
   private readonly openThreadId = new StoreController(this, this.session.state.$openThreadId);
   private readonly messages = new StoreController(this, this.session.state.$openThreadMessages);
   private readonly sessionInfo = new StoreController(this, this.session.state.$session);
+  private readonly typing = new StoreController(this, this.session.state.$typing);
+  private readonly threadList = new ThreadListController(this);
+  private readonly banner = new BannerController(this, this.session.state.$connection);
+  private readonly search = new ThreadSearchController(this, (error) => this.reportError(error));
+  private readonly exporter = new ThreadExportController(
+    this,
+    { state: this.session.state, actions: this.session.actions },
+    (error) => this.reportError(error),
+  );
   @state() private draft = '';
 
   override connectedCallback(): void {
@@ -265,6 +294,7 @@ export class BmSecureChat extends LitElement {
       error instanceof AdapterError
         ? error.code
         : ((error as { reason?: string } | null)?.reason ?? 'unknown');
+    this.banner.report(reason);
     this.dispatchEvent(new BmErrorEvent(reason, error));
   }
 
@@ -287,6 +317,7 @@ export class BmSecureChat extends LitElement {
         dir=${dir}
         class=${this.openThreadId.value ? 'has-open' : ''}
       >
+        ${this.banner.render(t, !!this.sessionInfo.value)}
         ${
           this.sessionInfo.value && this.threads.value.length
             ? renderChat(
@@ -303,6 +334,10 @@ export class BmSecureChat extends LitElement {
                     this.sessionInfo.value.capabilities.encryptionEnabled &&
                     this.sessionInfo.value.capabilities.canStartEncryptedThreads,
                   draft: this.draft,
+                  threadList: this.threadList,
+                  search: this.search,
+                  exporter: this.exporter,
+                  typing: this.typing.value[this.openThreadId.value ?? ''] ?? [],
                 },
                 this.handlers,
               )
