@@ -26,6 +26,17 @@ export interface Strings {
   encryptBody: string;
   encryptConfirm: string;
   cancel: string;
+  attachFiles: string;
+  download: string;
+  transfersLabel: string;
+  uploading: string;
+  downloading: string;
+  dismiss: string;
+  /** `{limit}` is the site's largest upload, as a size ("25 MB"). */
+  fileTooLarge: string;
+  imageUnchecked: string;
+  fileTampered: string;
+  transferFailed: string;
   today: string;
   yesterday: string;
   attachment: string;
@@ -91,6 +102,17 @@ export const en: Strings = {
     'From now on, messages in this conversation can be read only on the devices of the people in it. The server will not be able to search them, notifications will only say that a new encrypted message arrived, and bots cannot take part. This cannot be undone.',
   encryptConfirm: 'Turn on encryption',
   cancel: 'Cancel',
+  attachFiles: 'Attach files',
+  download: 'Download',
+  transfersLabel: 'File transfers',
+  uploading: 'Uploading',
+  downloading: 'Downloading',
+  dismiss: 'Dismiss',
+  fileTooLarge: 'Too large to send: this site accepts files up to {limit}.',
+  imageUnchecked:
+    'This image could not be checked for hidden data such as where it was taken, so it was not sent.',
+  fileTampered: 'This file was changed after it was sent, so it was not opened.',
+  transferFailed: 'The transfer failed.',
   today: 'Today',
   yesterday: 'Yesterday',
   attachment: 'Attachment',
@@ -159,6 +181,17 @@ export const de: Strings = {
     'Ab jetzt können Nachrichten in dieser Unterhaltung nur auf den Geräten der Beteiligten gelesen werden. Der Server kann sie nicht durchsuchen, Benachrichtigungen sagen nur, dass eine neue verschlüsselte Nachricht eingegangen ist, und Bots können nicht teilnehmen. Das lässt sich nicht rückgängig machen.',
   encryptConfirm: 'Verschlüsselung einschalten',
   cancel: 'Abbrechen',
+  attachFiles: 'Dateien anhängen',
+  download: 'Herunterladen',
+  transfersLabel: 'Dateiübertragungen',
+  uploading: 'Wird hochgeladen:',
+  downloading: 'Wird heruntergeladen:',
+  dismiss: 'Ausblenden',
+  fileTooLarge: 'Zu groß zum Senden: Diese Website nimmt Dateien bis {limit} an.',
+  imageUnchecked:
+    'Dieses Bild konnte nicht auf versteckte Daten wie den Aufnahmeort geprüft werden und wurde daher nicht gesendet.',
+  fileTampered: 'Diese Datei wurde nach dem Senden verändert und daher nicht geöffnet.',
+  transferFailed: 'Die Übertragung ist fehlgeschlagen.',
   today: 'Heute',
   yesterday: 'Gestern',
   attachment: 'Anhang',
@@ -227,6 +260,16 @@ export const ar: Strings = {
     'من الآن فصاعدًا لا يمكن قراءة الرسائل في هذه المحادثة إلا على أجهزة المشاركين فيها. لن يتمكن الخادم من البحث فيها، وستقول الإشعارات فقط إن رسالة مشفرة جديدة وصلت، ولا يمكن للروبوتات المشاركة. لا يمكن التراجع عن ذلك.',
   encryptConfirm: 'تفعيل التشفير',
   cancel: 'إلغاء',
+  attachFiles: 'إرفاق ملفات',
+  download: 'تنزيل',
+  transfersLabel: 'نقل الملفات',
+  uploading: 'جارٍ رفع',
+  downloading: 'جارٍ تنزيل',
+  dismiss: 'إخفاء',
+  fileTooLarge: 'الملف أكبر من أن يُرسل: يقبل هذا الموقع ملفات حتى {limit}.',
+  imageUnchecked: 'تعذّر فحص هذه الصورة بحثًا عن بيانات مخفية مثل مكان التقاطها، لذلك لم تُرسل.',
+  fileTampered: 'تم تغيير هذا الملف بعد إرساله، لذلك لم يُفتح.',
+  transferFailed: 'فشل النقل.',
   today: 'اليوم',
   yesterday: 'أمس',
   attachment: 'مرفق',

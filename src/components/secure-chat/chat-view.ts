@@ -7,6 +7,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { Thread, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
+import type { AttachmentController } from './attachments.js';
 import { composer } from './composer.js';
 import { displayName, messageList } from './message-list.js';
 import type { ThreadExportController } from './export-dialog.js';
@@ -30,6 +31,8 @@ export interface ChatViewModel {
   /** The site and this user's role allow turning encryption on. */
   canEncrypt: boolean;
   draft: string;
+  /** Attach, drop and paste of files, transfers, previews and downloads (attachments.ts). */
+  files: AttachmentController;
   /** The thread list's filter and its one Tab stop (thread-list.ts). */
   threadList: ThreadListController;
   /** Search of the open thread on this device (search.ts). */
@@ -60,8 +63,15 @@ function threadList(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
 function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
   const { t, openThread } = model;
   if (!openThread) return html``;
+  const drop = model.files.dropTarget(openThread.id);
   return html`
-    <section class="thread" aria-labelledby="thread-title">
+    <section
+      class="thread"
+      aria-labelledby="thread-title"
+      @dragover=${drop.dragover}
+      @drop=${drop.drop}
+      @paste=${drop.paste}
+    >
       <header part="header">
         ${
           model.single
@@ -96,6 +106,7 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
       })}
       ${messageList(
         {
+          files: model.files,
           t,
           lang: model.lang,
           now: model.now,
@@ -109,7 +120,9 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
         t,
         model.typing.filter((id) => id !== model.me).map((id) => displayName(openThread, id)),
       )}
-      ${composer({ t, draft: model.draft }, handlers)} ${model.exporter.render(t, model.lang, openThread)}
+      ${model.files.transferList(t, model.lang, openThread.id)}
+      ${composer({ t, attach: model.files.attachButton(t, openThread.id), draft: model.draft }, handlers)}
+      ${model.exporter.render(t, model.lang, openThread)}
     </section>
   `;
 }

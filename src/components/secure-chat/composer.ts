@@ -7,6 +7,8 @@ import type { Strings } from '../../i18n/strings.js';
 export interface ComposerModel {
   t: Strings;
   draft: string;
+  /** The attach button and its file input (attachments.ts), before the text field. */
+  attach?: TemplateResult;
 }
 
 export interface ComposerHandlers {
@@ -30,6 +32,7 @@ export function composer(model: ComposerModel, handlers: ComposerHandlers): Temp
       handlers.send();
     }}
   >
+    ${model.attach}
     <textarea
       part="input"
       rows="2"

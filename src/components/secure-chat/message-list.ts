@@ -8,6 +8,7 @@ import type { Thread, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import { dateTimeLabel, dayLabel, fileSizeLabel, localDateKey, timeLabel } from '../../i18n/intl.js';
 import type { MessageView } from '../../state/timeline.js';
+import type { AttachmentController } from './attachments.js';
 import { formatMessage } from './format/render.js';
 import { messageRows, type MessageRow } from './message-rows.js';
 
@@ -20,6 +21,8 @@ export interface MessageListModel {
   me: UserId | null;
   thread: Thread;
   messages: MessageView[];
+  /** Image previews and download buttons of attachments (attachments.ts); without it, only name and size. */
+  files?: AttachmentController;
 }
 
 export interface MessageListHandlers {
@@ -37,8 +40,10 @@ function attachment(model: MessageListModel, message: MessageView): TemplateResu
   const file = message.attachment;
   if (!file || message.deleted) return nothing;
   return html`<div part="attachment" role="group" aria-label=${model.t.attachment}>
+    ${model.files?.preview(message)}
     <span class="file-name" dir="auto">${file.name.replace(BIDI_CONTROLS, '')}</span>
     <span class="file-size">${fileSizeLabel(file.size, model.lang)}</span>
+    ${model.files?.downloadButton(model.t, message)}
   </div>`;
 }
 

@@ -17,6 +17,8 @@ import {
 } from './events.js';
 import { styles } from './secure-chat.styles.js';
 import { renderChat } from './chat-view.js';
+import { AttachmentController } from './attachments.js';
+import { attachmentStyles } from './attachments.styles.js';
 import { BannerController } from './banner.js';
 import { ThreadExportController } from './export-dialog.js';
 import { ThreadSearchController } from './search.js';
@@ -65,7 +67,16 @@ export * from './events.js';
  * @csspart mention-self - A mention of the reader; also has the part `mention`.
  * @csspart code - Inline code in a message.
  * @csspart code-block - A fenced block of code in a message.
- * @csspart attachment - A file attached to a message: its name and size.
+ * @csspart attachment - A file attached to a message: its name, size and download button, and for an image a
+ *   preview.
+ * @csspart preview - The preview of an attached image (a `<canvas>` with `role="img"`, drawn from the decrypted
+ *   file).
+ * @csspart download-button - The button that decrypts an attachment in the browser and saves it.
+ * @csspart attach-button - The composer's button that picks files to send (files may also be dropped on the
+ *   conversation or pasted into the text field).
+ * @csspart transfer - One upload or download in progress (with a `<progress>`), or one that failed (class
+ *   `failed`, with the reason).
+ * @csspart transfer-cancel - The button that cancels a transfer in progress, or dismisses a failed one.
  * @csspart composer - The form to write a message.
  * @csspart input - The message text field.
  * @csspart send-button - The send button.
@@ -100,7 +111,7 @@ export * from './events.js';
  * @event {BmErrorEvent} bm-error - Something failed; `reason` is machine-readable.
  */
 export class BmSecureChat extends LitElement {
-  static override styles = [styles, threadToolsStyles];
+  static override styles = [styles, threadToolsStyles, attachmentStyles];
 
   /**
    * Base URL of a backend that speaks the bm-secure-chat HTTP protocol (PROTOCOL.md Part 2), used when no
@@ -174,6 +185,7 @@ export class BmSecureChat extends LitElement {
   private readonly openThreadId = new StoreController(this, this.session.state.$openThreadId);
   private readonly messages = new StoreController(this, this.session.state.$openThreadMessages);
   private readonly sessionInfo = new StoreController(this, this.session.state.$session);
+  private readonly files = new AttachmentController(this, this.session, (error) => this.reportError(error));
   private readonly typing = new StoreController(this, this.session.state.$typing);
   private readonly threadList = new ThreadListController(this);
   private readonly banner = new BannerController(this, this.session.state.$connection);
@@ -334,6 +346,7 @@ export class BmSecureChat extends LitElement {
                     this.sessionInfo.value.capabilities.encryptionEnabled &&
                     this.sessionInfo.value.capabilities.canStartEncryptedThreads,
                   draft: this.draft,
+                  files: this.files,
                   threadList: this.threadList,
                   search: this.search,
                   exporter: this.exporter,

@@ -1,0 +1,70 @@
+import { css } from 'lit';
+
+/** The attach button, the transfers above the composer, and an attachment's preview and download button. */
+export const attachmentStyles = css`
+  [part~='attach-button'] {
+    display: inline-grid;
+    place-items: center;
+    align-self: flex-end;
+    padding: 0;
+  }
+
+  [part~='attach-button'] svg {
+    fill: none;
+    stroke: currentColor;
+    stroke-width: 1.4;
+    stroke-linecap: round;
+  }
+
+  [part~='attach-button']:focus-visible,
+  [part~='download-button']:focus-visible,
+  [part~='transfer-cancel']:focus-visible {
+    outline: 2px solid var(--bm-color-accent);
+    outline-offset: 2px;
+  }
+
+  [part~='preview'] {
+    display: block;
+    flex-basis: 100%;
+    max-inline-size: min(100%, 20rem);
+    max-block-size: 20rem;
+    inline-size: auto;
+    block-size: auto;
+    object-fit: contain;
+    border-radius: calc(var(--bm-radius) / 2);
+  }
+
+  [part~='download-button'] {
+    color: var(--bm-color-text);
+  }
+
+  .transfers {
+    list-style: none;
+    margin: 0;
+    padding: calc(var(--bm-space) / 2) var(--bm-space) 0;
+    display: grid;
+    gap: calc(var(--bm-space) / 3);
+    border-block-start: 1px solid var(--bm-color-border);
+  }
+
+  [part~='transfer'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0 calc(var(--bm-space) / 2);
+  }
+
+  [part~='transfer'] .file-name {
+    flex: 1 1 8rem;
+    min-inline-size: 0;
+  }
+
+  [part~='transfer'] progress {
+    flex: 2 1 8rem;
+    accent-color: var(--bm-color-accent);
+  }
+
+  [part~='transfer'] .warning {
+    flex: 2 1 12rem;
+  }
+`;
