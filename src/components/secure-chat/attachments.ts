@@ -60,20 +60,32 @@ export class AttachmentController implements ReactiveController {
 
   private async drawPreview(canvas: HTMLCanvasElement): Promise<void> {
     const { threadId, clientId } = canvas.dataset;
+    canvas.hidden = true;
+    let file: Blob;
     try {
-      const image = await createImageBitmap(await this.chat.actions.openAttachment(threadId!, clientId!));
+      file = await this.chat.actions.openAttachment(threadId!, clientId!);
+    } catch (error) {
+      this.report(error);
+      return;
+    }
+    try {
+      const image = await createImageBitmap(file);
       canvas.width = image.width;
       canvas.height = image.height;
       canvas.getContext('2d')?.drawImage(image, 0, 0);
       image.close();
-    } catch (error) {
-      canvas.hidden = true;
-      this.report(error);
+      canvas.hidden = false;
+    } catch {
+      // Not an image this browser can decode: the download button is still there.
     }
   }
 
-  attach(threadId: ThreadId, files: File[]): void {
-    if (files.length) this.chat.actions.attachFiles(threadId, files).catch((error) => this.report(error));
+  async attach(threadId: ThreadId, files: File[]): Promise<void> {
+    try {
+      if (files.length) await this.chat.actions.attachFiles(threadId, files);
+    } catch (error) {
+      this.report(error);
+    }
   }
 
   private async download(message: MessageView, name: string): Promise<void> {
@@ -106,13 +118,13 @@ export class AttachmentController implements ReactiveController {
         const files = filesOf(event.dataTransfer);
         if (!files.length) return;
         event.preventDefault();
-        this.attach(threadId, files);
+        void this.attach(threadId, files);
       },
       paste: (event: ClipboardEvent) => {
         const files = filesOf(event.clipboardData);
         if (!files.length) return;
         event.preventDefault();
-        this.attach(threadId, files);
+        void this.attach(threadId, files);
       },
     };
   }
@@ -136,7 +148,7 @@ export class AttachmentController implements ReactiveController {
         hidden
         @change=${(event: Event) => {
           const input = event.target as HTMLInputElement;
-          this.attach(threadId, [...(input.files ?? [])]);
+          void this.attach(threadId, [...(input.files ?? [])]);
           input.value = '';
         }}
       />`;
