@@ -10,6 +10,7 @@ const benchmarks = [
   { name: 'crypto', script: 'scripts/bench-crypto.mjs' },
   { name: 'chunked', script: 'scripts/bench-chunked.mjs' },
   { name: 'server', script: 'scripts/bench-server.mjs' },
+  { name: 'ui', script: 'scripts/bench-ui.mjs' },
 ];
 
 ensureBrowsers();
