@@ -43,7 +43,6 @@ export interface Strings {
   filterLabel: string;
   filterEmpty: string;
   onlyYou: string;
-  participantsMore: string;
   typingOne: string;
   typingTwo: string;
   typingMany: string;
@@ -53,9 +52,6 @@ export interface Strings {
   errorNetwork: string;
   errorUnauthorized: string;
   errorForbidden: string;
-  errorRateLimited: string;
-  errorTooLarge: string;
-  errorEncryption: string;
   errorGeneric: string;
   searchOpen: string;
   searchLabel: string;
@@ -64,9 +60,7 @@ export interface Strings {
   searchNotePlain: string;
   searchNone: string;
   searchCount: string;
-  searchResults: string;
   exportOpen: string;
-  exportTitle: string;
   exportBody: string;
   exportJson: string;
   exportHtml: string;
@@ -119,19 +113,15 @@ export const en: Strings = {
   filterLabel: 'Filter conversations',
   filterEmpty: 'No conversation matches “{query}”.',
   onlyYou: 'Only you',
-  participantsMore: '{names} and {count} more',
   typingOne: '{name} is typing…',
   typingTwo: '{first} and {second} are typing…',
   typingMany: 'Several people are typing…',
   connectionOffline: 'Offline — messages will be sent when you reconnect.',
   connectionPolling: 'Live updates are unavailable; new messages are checked every few seconds.',
   dismissError: 'Dismiss',
-  errorNetwork: 'The server could not be reached. Check your connection and try again.',
+  errorNetwork: 'Cannot reach the server. Check your connection.',
   errorUnauthorized: 'Your session has ended. Sign in again to continue.',
   errorForbidden: 'You are not allowed to do that here.',
-  errorRateLimited: 'Too many requests. Wait a moment and try again.',
-  errorTooLarge: 'That is too large to send.',
-  errorEncryption: 'End-to-end encryption is not available here.',
   errorGeneric: 'Something went wrong ({reason}).',
   searchOpen: 'Search this conversation',
   searchLabel: 'Search messages',
@@ -141,11 +131,9 @@ export const en: Strings = {
   searchNotePlain: 'Searches only messages loaded on this device.',
   searchNone: 'No messages match.',
   searchCount: 'Results: {count}',
-  searchResults: 'Search results',
   exportOpen: 'Export conversation',
-  exportTitle: 'Export this conversation?',
   exportBody:
-    'The file holds the messages of this conversation as this device decrypted them, without encryption: anyone who gets the file can read it. Attachments are listed by name and size only.',
+    'The file holds this conversation’s messages unencrypted: anyone who gets it can read them. Attachments are listed by name and size only.',
   exportJson: 'Download as JSON',
   exportHtml: 'Download as HTML',
   exportParticipants: 'Participants',
@@ -198,7 +186,6 @@ export const de: Strings = {
   filterLabel: 'Unterhaltungen filtern',
   filterEmpty: 'Keine Unterhaltung passt zu „{query}“.',
   onlyYou: 'Nur Sie',
-  participantsMore: '{names} und {count} weitere',
   typingOne: '{name} schreibt…',
   typingTwo: '{first} und {second} schreiben…',
   typingMany: 'Mehrere Personen schreiben…',
@@ -206,12 +193,9 @@ export const de: Strings = {
   connectionPolling:
     'Live-Aktualisierung nicht verfügbar; neue Nachrichten werden alle paar Sekunden abgerufen.',
   dismissError: 'Schließen',
-  errorNetwork: 'Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.',
+  errorNetwork: 'Server nicht erreichbar. Prüfen Sie die Verbindung.',
   errorUnauthorized: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
   errorForbidden: 'Das ist Ihnen hier nicht erlaubt.',
-  errorRateLimited: 'Zu viele Anfragen. Warten Sie kurz und versuchen Sie es erneut.',
-  errorTooLarge: 'Das ist zu groß zum Senden.',
-  errorEncryption: 'Ende-zu-Ende-Verschlüsselung ist hier nicht verfügbar.',
   errorGeneric: 'Etwas ist schiefgegangen ({reason}).',
   searchOpen: 'Diese Unterhaltung durchsuchen',
   searchLabel: 'Nachrichten durchsuchen',
@@ -221,11 +205,9 @@ export const de: Strings = {
   searchNotePlain: 'Durchsucht nur Nachrichten, die auf diesem Gerät geladen wurden.',
   searchNone: 'Keine Nachricht passt.',
   searchCount: 'Treffer: {count}',
-  searchResults: 'Suchergebnisse',
   exportOpen: 'Unterhaltung exportieren',
-  exportTitle: 'Diese Unterhaltung exportieren?',
   exportBody:
-    'Die Datei enthält die Nachrichten dieser Unterhaltung, wie dieses Gerät sie entschlüsselt hat, unverschlüsselt: Wer die Datei bekommt, kann sie lesen. Anhänge werden nur mit Name und Größe aufgeführt.',
+    'Die Datei enthält die Nachrichten dieser Unterhaltung unverschlüsselt: Wer sie bekommt, kann sie lesen. Anhänge erscheinen nur mit Name und Größe.',
   exportJson: 'Als JSON herunterladen',
   exportHtml: 'Als HTML herunterladen',
   exportParticipants: 'Beteiligte',
@@ -276,19 +258,15 @@ export const ar: Strings = {
   filterLabel: 'تصفية المحادثات',
   filterEmpty: 'لا توجد محادثة تطابق «{query}».',
   onlyYou: 'أنت فقط',
-  participantsMore: '{names} وآخرون ({count})',
   typingOne: '{name} يكتب…',
   typingTwo: '{first} و{second} يكتبان…',
   typingMany: 'عدة أشخاص يكتبون…',
   connectionOffline: 'غير متصل — ستُرسل الرسائل عند عودة الاتصال.',
   connectionPolling: 'التحديث المباشر غير متاح؛ يتم التحقق من الرسائل الجديدة كل بضع ثوانٍ.',
   dismissError: 'إغلاق',
-  errorNetwork: 'تعذّر الوصول إلى الخادم. تحقق من اتصالك وحاول مرة أخرى.',
+  errorNetwork: 'تعذّر الوصول إلى الخادم. تحقق من اتصالك.',
   errorUnauthorized: 'انتهت جلستك. سجّل الدخول مرة أخرى للمتابعة.',
   errorForbidden: 'غير مسموح لك بذلك هنا.',
-  errorRateLimited: 'طلبات كثيرة جدًا. انتظر لحظة وحاول مرة أخرى.',
-  errorTooLarge: 'هذا أكبر من أن يُرسل.',
-  errorEncryption: 'التشفير من طرف إلى طرف غير متاح هنا.',
   errorGeneric: 'حدث خطأ ما ({reason}).',
   searchOpen: 'البحث في هذه المحادثة',
   searchLabel: 'البحث في الرسائل',
@@ -298,11 +276,9 @@ export const ar: Strings = {
   searchNotePlain: 'يبحث فقط في الرسائل المحمّلة على هذا الجهاز.',
   searchNone: 'لا توجد رسائل مطابقة.',
   searchCount: 'النتائج: {count}',
-  searchResults: 'نتائج البحث',
   exportOpen: 'تصدير المحادثة',
-  exportTitle: 'تصدير هذه المحادثة؟',
   exportBody:
-    'يحتوي الملف على رسائل هذه المحادثة كما فك هذا الجهاز تشفيرها، دون تشفير: يستطيع أي شخص يحصل على الملف قراءته. تُذكر المرفقات بالاسم والحجم فقط.',
+    'يحتوي الملف على رسائل هذه المحادثة دون تشفير: يستطيع أي شخص يحصل عليه قراءتها. تُذكر المرفقات بالاسم والحجم فقط.',
   exportJson: 'تنزيل بصيغة JSON',
   exportHtml: 'تنزيل بصيغة HTML',
   exportParticipants: 'المشاركون',

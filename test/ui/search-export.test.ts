@@ -191,7 +191,7 @@ describe('<bm-secure-chat> export', () => {
   it('downloads a standalone HTML page with every message and no live markup from the payloads', async () => {
     const { el } = await threadWithHistory();
     const dialog = await openExport(el);
-    expect(dialog.textContent).to.contain('anyone who gets the file can read it');
+    expect(dialog.textContent).to.contain('anyone who gets it can read them');
     await expect(el).to.be.accessible();
 
     const download = catchDownload(el);

@@ -166,7 +166,7 @@ describe('<bm-secure-chat> connection and error banner', () => {
     expect(reasons).to.deep.equal(['network']);
     const [banner] = banners(el);
     expect(banner!.parentElement!.getAttribute('role')).to.equal('alert');
-    expect(banner!.textContent).to.contain('The server could not be reached.');
+    expect(banner!.textContent).to.contain('Cannot reach the server.');
     await expect(el).to.be.accessible();
 
     // The same failure again (opening the other thread) is not stacked.

@@ -23,13 +23,6 @@ export function errorText(t: Strings, reason: string): string {
     case 'forbidden':
     case 'not-a-participant':
       return t.errorForbidden;
-    case 'rate-limited':
-      return t.errorRateLimited;
-    case 'too-large':
-      return t.errorTooLarge;
-    case 'encryption-disabled':
-    case 'encryption-required':
-      return t.errorEncryption;
     default:
       return fill(t.errorGeneric, { reason: reason.slice(0, 60) });
   }

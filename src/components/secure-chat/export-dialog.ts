@@ -113,6 +113,7 @@ export class ThreadExportController {
 
   /** The dialog: what the file holds, and the two formats. Focus returns to the header button on close. */
   render(t: Strings, lang: string, thread: Thread): TemplateResult {
+    // Not the part "dialog": the root element finds its encryption dialog by that part.
     return html`<dialog
       part="export-dialog"
       aria-labelledby="export-title"
@@ -120,7 +121,7 @@ export class ThreadExportController {
       aria-busy=${this.busy ? 'true' : 'false'}
       @close=${() => this.host.renderRoot.querySelector<HTMLElement>('[part~="export-button"]')?.focus()}
     >
-      <h2 id="export-title">${t.exportTitle}</h2>
+      <h2 id="export-title">${t.exportOpen}</h2>
       <p id="export-body">${t.exportBody}</p>
       <div class="actions">
         <button type="button" class="cancel" @click=${() => this.dialog()?.close()}>${t.cancel}</button>

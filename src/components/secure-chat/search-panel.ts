@@ -1,5 +1,5 @@
 /**
- * The search panel of the open thread (loaded on first use). It searches the messages this device holds, which
+ * The search panel of the open thread. It searches the messages this device holds, which
  * for an encrypted thread are the ones it decrypted, and says so: the server cannot search them. A match is
  * marked with `<mark>` around text bindings, never by building markup from the message.
  */
@@ -95,7 +95,7 @@ export function searchPanel(
     </p>
     ${
       hits.length
-        ? html`<ul part="search-results" aria-label=${t.searchResults}>
+        ? html`<ul part="search-results">
             ${hits.map((hit) => result(model, hit, handlers))}
           </ul>`
         : nothing

@@ -1,12 +1,14 @@
 /**
- * Search of the open thread, on this device only: the toggle in the thread header and the search panel under it.
- * The panel and the search itself load on first use (search-panel.ts), so the embed entry stays small.
+ * Search of the open thread, on this device only: the toggle in the thread header and the search panel under it
+ * (search-panel.ts). Not loaded lazily: a lazy chunk would share Lit and the list helpers with the entry, and the
+ * bundler would move all of those into a chunk the entry loads anyway.
  */
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Thread, ThreadId, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
 import { searchIcon } from './icons.js';
+import { searchPanel, showMessage } from './search-panel.js';
 
 export interface SearchModel {
   t: Strings;
@@ -17,27 +19,15 @@ export interface SearchModel {
   messages: readonly MessageView[];
 }
 
-type Panel = typeof import('./search-panel.js');
-
 export class ThreadSearchController {
   open = false;
   query = '';
-  private panel: Panel | null = null;
   private threadId: ThreadId | null = null;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & { renderRoot: ParentNode },
-    private readonly onError: (error: unknown) => void,
-  ) {}
+  constructor(private readonly host: ReactiveControllerHost & { renderRoot: ParentNode }) {}
 
   private async show(): Promise<void> {
     this.open = true;
-    try {
-      this.panel ??= await import('./search-panel.js');
-    } catch (error) {
-      this.open = false;
-      this.onError(error);
-    }
     this.host.requestUpdate();
     await this.host.updateComplete;
     this.host.renderRoot.querySelector<HTMLInputElement>('[part~="search-input"]')?.focus();
@@ -74,14 +64,14 @@ export class ThreadSearchController {
       this.open = false;
       this.query = '';
     }
-    if (!this.open || !this.panel) return nothing;
-    return this.panel.searchPanel(model, this.query, {
+    if (!this.open) return nothing;
+    return searchPanel(model, this.query, {
       queryChanged: (query) => {
         this.query = query;
         this.host.requestUpdate();
       },
       close: () => void this.hide(),
-      goTo: (clientId) => this.panel?.showMessage(this.host.renderRoot, clientId),
+      goTo: (clientId) => showMessage(this.host.renderRoot, clientId),
     });
   }
 }

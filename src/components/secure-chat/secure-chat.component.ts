@@ -189,7 +189,7 @@ export class BmSecureChat extends LitElement {
   private readonly typing = new StoreController(this, this.session.state.$typing);
   private readonly threadList = new ThreadListController(this);
   private readonly banner = new BannerController(this, this.session.state.$connection);
-  private readonly search = new ThreadSearchController(this, (error) => this.reportError(error));
+  private readonly search = new ThreadSearchController(this);
   private readonly exporter = new ThreadExportController(
     this,
     { state: this.session.state, actions: this.session.actions },

@@ -349,7 +349,8 @@ export const styles = css`
     fill: currentColor;
   }
 
-  [part~='dialog'] {
+  [part~='dialog'],
+  [part~='export-dialog'] {
     max-inline-size: min(32rem, 90vw);
     border: 1px solid var(--bm-color-border);
     border-radius: var(--bm-radius);
@@ -357,13 +358,15 @@ export const styles = css`
     color: var(--bm-color-text);
   }
 
-  [part~='dialog'] .actions {
+  [part~='dialog'] .actions,
+  [part~='export-dialog'] .actions {
     display: flex;
     justify-content: flex-end;
     gap: calc(var(--bm-space) / 2);
   }
 
-  [part~='dialog'] .confirm {
+  [part~='dialog'] .confirm,
+  [part~='export-dialog'] .confirm {
     background: var(--bm-color-accent);
     color: var(--bm-color-bg);
   }

@@ -27,14 +27,11 @@ export interface ThreadListModel {
   openThreadId: ThreadId | null;
 }
 
-const formats = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.ListFormat>();
+type Format = Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.ListFormat | Intl.NumberFormat;
+const formats = new Map<string, Format>();
 
 /** One cached Intl formatter per key; a malformed `lang` (a page can say anything) falls back to English. */
-function cached<T extends Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.ListFormat>(
-  key: string,
-  lang: string,
-  make: (locale: string) => T,
-): T {
+function cached<T extends Format>(key: string, lang: string, make: (locale: string) => T): T {
   let format = formats.get(`${key}|${lang}`) as T | undefined;
   if (!format) {
     try {
@@ -66,14 +63,15 @@ export function activityLabel(when: Date, now: Date, lang: string): string {
   return date(lang, { year: 'numeric', month: 'short', day: 'numeric' }).format(when);
 }
 
-/** "Dana", "Dana and Chris", "Dana, Chris and Eve", "Dana, Chris and 3 more"; never the reader. */
+/** "Dana", "Dana and Chris", "Dana, Chris and Eve", "Dana, Chris, Eve +2"; never the reader. */
 export function participantSummary(thread: Thread, me: UserId | null, t: Strings, lang: string): string {
   const names = thread.participants.filter((p) => p.userId !== me).map((p) => p.displayName);
   if (names.length === 0) return t.onlyYou;
-  const list = cached('list', lang, (l) => new Intl.ListFormat(l, { type: 'conjunction' }));
-  if (names.length <= 3) return list.format(names);
+  if (names.length <= 3)
+    return cached('list', lang, (l) => new Intl.ListFormat(l, { type: 'conjunction' })).format(names);
   const units = cached('units', lang, (l) => new Intl.ListFormat(l, { type: 'unit', style: 'short' }));
-  return fill(t.participantsMore, { names: units.format(names.slice(0, 2)), count: names.length - 2 });
+  const count = cached('number', lang, (l) => new Intl.NumberFormat(l)).format(names.length - 3);
+  return `${units.format(names.slice(0, 3))} +${count}`;
 }
 
 function activityTime(thread: Thread, model: ThreadListModel): TemplateResult | typeof nothing {

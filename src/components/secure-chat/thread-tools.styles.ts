@@ -188,25 +188,8 @@ export const threadToolsStyles = css`
     border-radius: 0.2em;
   }
 
-  /* Not the part "dialog": the root element finds its encryption dialog by that part. */
-  [part~='export-dialog'] {
-    max-inline-size: min(32rem, 90vw);
-    border: 1px solid var(--bm-color-border);
-    border-radius: var(--bm-radius);
-    background: var(--bm-color-bg);
-    color: var(--bm-color-text);
-  }
-
   [part~='export-dialog'] .actions {
-    display: flex;
     flex-wrap: wrap;
-    justify-content: flex-end;
-    gap: calc(var(--bm-space) / 2);
-  }
-
-  [part~='export-dialog'] .confirm {
-    background: var(--bm-color-accent);
-    color: var(--bm-color-bg);
   }
 
   [part~='export-dialog'] [aria-disabled='true'] {
