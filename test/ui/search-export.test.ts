@@ -114,6 +114,10 @@ describe('<bm-secure-chat> local search', () => {
     expect(hit!.querySelector('.search-snippet')!.textContent).to.equal('The settlement offer is 40,000.');
     expect(panel.querySelector('[role="status"]')!.textContent!.trim()).to.equal('Results: 1');
     await expect(el).to.be.accessible();
+    el.theme = 'dark';
+    await el.updateComplete;
+    await expect(el).to.be.accessible();
+    el.theme = 'light';
 
     (hit as HTMLButtonElement).click();
     const message = el.shadowRoot!.activeElement as HTMLElement;

@@ -149,6 +149,30 @@ describe('<bm-secure-chat> thread list', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('speaks Arabic right to left: labels, list of names and times', async () => {
+    const hub = new MemoryHub();
+    const alice = uniqueUserId('alice');
+    const dana = uniqueUserId('dana');
+    const chris = uniqueUserId('chris');
+    hub.addUser({ id: alice, displayName: 'Alice' });
+    hub.addUser({ id: dana, displayName: 'دانة' });
+    hub.addUser({ id: chris, displayName: 'Chris' });
+    await hub
+      .adapterFor(alice)
+      .createThread({ title: 'قضية ٤٢', participantIds: [dana, chris], encrypted: true });
+    const el = await chatWith(hub.adapterFor(alice), alice, { lang: 'ar' });
+    const root = el.shadowRoot!;
+    expect(root.querySelector('[part~="base"]')!.getAttribute('dir')).to.equal('rtl');
+    expect(root.querySelector('[part~="filter"]')!.getAttribute('aria-label')).to.equal('تصفية المحادثات');
+    expect(root.querySelector('[part~="thread-participants"]')!.textContent).to.equal('دانة وChris');
+    expect(root.querySelector('[part~="thread-time"]')!.textContent).to.equal('الآن');
+    await typeFilter(el, 'xyz');
+    expect(root.querySelector('[part~="thread-list-empty"]')!.textContent!.trim()).to.equal(
+      'لا توجد محادثة تطابق «xyz».',
+    );
+    await expect(el).to.be.accessible();
+  });
+
   it('labels the last activity briefly, in the element’s language', () => {
     const now = new Date(2026, 5, 10, 15, 0);
     const at = (days: number, hours: number, minutes = 0) => new Date(2026, 5, 10 - days, hours, minutes);

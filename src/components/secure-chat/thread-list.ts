@@ -86,12 +86,20 @@ function activityTime(thread: Thread, model: ThreadListModel): TemplateResult | 
 export class ThreadListController implements ReactiveController {
   filter = '';
   private activeId: ThreadId | null = null;
+  private clock: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly host: ReactiveControllerHost & { renderRoot: ParentNode }) {
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  /** Once a minute, so "now" becomes "1 min. ago" without waiting for the next message. */
+  hostConnected(): void {
+    this.clock = setInterval(() => this.host.requestUpdate(), 60_000);
+  }
+
+  hostDisconnected(): void {
+    clearInterval(this.clock);
+  }
 
   private items(): HTMLButtonElement[] {
     return [...this.host.renderRoot.querySelectorAll<HTMLButtonElement>('[part~="thread-item"]')];
