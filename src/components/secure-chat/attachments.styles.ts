@@ -3,24 +3,7 @@ import { css } from 'lit';
 /** The attach button, the transfers above the composer, and an attachment's preview and download button. */
 export const attachmentStyles = css`
   [part~='attach-button'] {
-    display: inline-grid;
-    place-items: center;
     align-self: flex-end;
-    padding: 0;
-  }
-
-  [part~='attach-button'] svg {
-    fill: none;
-    stroke: currentColor;
-    stroke-width: 1.4;
-    stroke-linecap: round;
-  }
-
-  [part~='attach-button']:focus-visible,
-  [part~='download-button']:focus-visible,
-  [part~='transfer-cancel']:focus-visible {
-    outline: 2px solid var(--bm-color-accent);
-    outline-offset: 2px;
   }
 
   [part~='preview'] {

@@ -134,6 +134,7 @@ export class AttachmentController implements ReactiveController {
     return html`<button
         part="attach-button"
         type="button"
+        class="icon-button"
         aria-label=${t.attachFiles}
         title=${t.attachFiles}
         @click=${(event: Event) =>
