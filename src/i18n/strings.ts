@@ -40,6 +40,26 @@ export interface Strings {
   today: string;
   yesterday: string;
   attachment: string;
+  messageActions: string;
+  reply: string;
+  react: string;
+  edit: string;
+  delete: string;
+  deleteTitle: string;
+  deleteBody: string;
+  inReplyTo: string;
+  originalUnavailable: string;
+  replyingTo: string;
+  editing: string;
+  cancelReply: string;
+  cancelEdit: string;
+  reactions: string;
+  reactionLabel: string;
+  sent: string;
+  read: string;
+  discard: string;
+  loadOlder: string;
+  mentionSuggestions: string;
   filterLabel: string;
   filterEmpty: string;
   onlyYou: string;
@@ -110,6 +130,27 @@ export const en: Strings = {
   today: 'Today',
   yesterday: 'Yesterday',
   attachment: 'Attachment',
+  messageActions: 'Message actions',
+  reply: 'Reply',
+  react: 'React',
+  edit: 'Edit',
+  delete: 'Delete',
+  deleteTitle: 'Delete this message?',
+  deleteBody:
+    'Everyone in this conversation will see “This message was deleted.” in its place. This cannot be undone.',
+  inReplyTo: 'In reply to',
+  originalUnavailable: 'Original message not available',
+  replyingTo: 'Replying to {name}',
+  editing: 'Editing your message',
+  cancelReply: 'Cancel reply',
+  cancelEdit: 'Cancel editing',
+  reactions: 'Reactions',
+  reactionLabel: '{emoji} {count}: {names}',
+  sent: 'Sent',
+  read: 'Read',
+  discard: 'Discard',
+  loadOlder: 'Load older messages',
+  mentionSuggestions: 'People to mention',
   filterLabel: 'Filter conversations',
   filterEmpty: 'No conversation matches “{query}”.',
   onlyYou: 'Only you',
@@ -183,6 +224,27 @@ export const de: Strings = {
   today: 'Heute',
   yesterday: 'Gestern',
   attachment: 'Anhang',
+  messageActions: 'Aktionen zur Nachricht',
+  reply: 'Antworten',
+  react: 'Reagieren',
+  edit: 'Bearbeiten',
+  delete: 'Löschen',
+  deleteTitle: 'Diese Nachricht löschen?',
+  deleteBody:
+    'Alle in dieser Unterhaltung sehen an ihrer Stelle „Diese Nachricht wurde gelöscht.“ Das lässt sich nicht rückgängig machen.',
+  inReplyTo: 'Antwort auf',
+  originalUnavailable: 'Ursprüngliche Nachricht nicht verfügbar',
+  replyingTo: 'Antwort an {name}',
+  editing: 'Sie bearbeiten Ihre Nachricht',
+  cancelReply: 'Antwort abbrechen',
+  cancelEdit: 'Bearbeiten abbrechen',
+  reactions: 'Reaktionen',
+  reactionLabel: '{emoji} {count}: {names}',
+  sent: 'Gesendet',
+  read: 'Gelesen',
+  discard: 'Verwerfen',
+  loadOlder: 'Ältere Nachrichten laden',
+  mentionSuggestions: 'Personen zum Erwähnen',
   filterLabel: 'Unterhaltungen filtern',
   filterEmpty: 'Keine Unterhaltung passt zu „{query}“.',
   onlyYou: 'Nur Sie',
@@ -255,6 +317,26 @@ export const ar: Strings = {
   today: 'اليوم',
   yesterday: 'أمس',
   attachment: 'مرفق',
+  messageActions: 'إجراءات الرسالة',
+  reply: 'رد',
+  react: 'تفاعل',
+  edit: 'تعديل',
+  delete: 'حذف',
+  deleteTitle: 'حذف هذه الرسالة؟',
+  deleteBody: 'سيرى كل المشاركين في هذه المحادثة «تم حذف هذه الرسالة.» في مكانها. لا يمكن التراجع عن ذلك.',
+  inReplyTo: 'ردًا على',
+  originalUnavailable: 'الرسالة الأصلية غير متاحة',
+  replyingTo: 'الرد على {name}',
+  editing: 'تعديل رسالتك',
+  cancelReply: 'إلغاء الرد',
+  cancelEdit: 'إلغاء التعديل',
+  reactions: 'التفاعلات',
+  reactionLabel: '{emoji} {count}: {names}',
+  sent: 'أُرسلت',
+  read: 'قُرئت',
+  discard: 'إلغاء الإرسال',
+  loadOlder: 'تحميل الرسائل الأقدم',
+  mentionSuggestions: 'أشخاص للإشارة إليهم',
   filterLabel: 'تصفية المحادثات',
   filterEmpty: 'لا توجد محادثة تطابق «{query}».',
   onlyYou: 'أنت فقط',

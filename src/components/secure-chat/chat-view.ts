@@ -8,7 +8,8 @@ import type { Thread, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
 import type { AttachmentController } from './attachments.js';
-import { composer } from './composer.js';
+import { composer, type ComposerController } from './composer.js';
+import type { MessageActionsController } from './message-actions.js';
 import { displayName, messageList } from './message-list.js';
 import type { ThreadExportController } from './export-dialog.js';
 import { lock } from './icons.js';
@@ -41,6 +42,10 @@ export interface ChatViewModel {
   exporter: ThreadExportController;
   /** Who is typing in the open thread, by user id. */
   typing: readonly UserId[];
+  /** The composer's reply and edit modes and mention suggestions (composer.ts). */
+  composer: ComposerController;
+  /** Message menus, reactions, reply quotes, receipts, delete confirmation, older history (message-actions.ts). */
+  messageActions: MessageActionsController;
 }
 
 export interface ChatViewHandlers {
@@ -113,6 +118,7 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
           me: model.me,
           thread: openThread,
           messages: model.messages,
+          actions: model.messageActions,
         },
         handlers,
       )}
@@ -121,7 +127,18 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
         model.typing.filter((id) => id !== model.me).map((id) => displayName(openThread, id)),
       )}
       ${model.files.transferList(t, model.lang, openThread.id)}
-      ${composer({ t, attach: model.files.attachButton(t, openThread.id), draft: model.draft }, handlers)}
+      ${composer(
+        {
+          t,
+          attach: model.files.attachButton(t, openThread.id),
+          draft: model.draft,
+          thread: openThread,
+          me: model.me,
+          messages: model.messages,
+          modes: model.composer,
+        },
+        handlers,
+      )}
       ${model.exporter.render(t, model.lang, openThread)}
     </section>
   `;
@@ -150,5 +167,5 @@ export function renderChat(model: ChatViewModel, handlers: ChatViewHandlers): Te
   return html`${model.single ? nothing : threadList(model, handlers)}${threadView(model, handlers)}${encryptDialog(
     model.t,
     handlers,
-  )}`;
+  )}${model.messageActions.dialog(model.t)}`;
 }

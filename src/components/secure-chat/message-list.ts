@@ -10,6 +10,7 @@ import { dateTimeLabel, dayLabel, fileSizeLabel, localDateKey, timeLabel } from 
 import type { MessageView } from '../../state/timeline.js';
 import type { AttachmentController } from './attachments.js';
 import { formatMessage } from './format/render.js';
+import type { MessageActionsController } from './message-actions.js';
 import { messageRows, type MessageRow } from './message-rows.js';
 
 export interface MessageListModel {
@@ -23,6 +24,8 @@ export interface MessageListModel {
   messages: MessageView[];
   /** Image previews and download buttons of attachments (attachments.ts); without it, only name and size. */
   files?: AttachmentController;
+  /** Menus, reactions, reply quotes, receipts and older history (message-actions.ts); without it, the bare log. */
+  actions?: MessageActionsController;
 }
 
 export interface MessageListHandlers {
@@ -78,7 +81,8 @@ function messageStatus(model: MessageListModel, message: MessageView, handlers: 
   ${
     message.status === 'failed'
       ? html`<span class="meta warning">${t.failed}</span>
-          <button type="button" @click=${() => handlers.retry(message.clientId)}>${t.retry}</button>`
+          <button type="button" @click=${() => handlers.retry(message.clientId)}>${t.retry}</button>
+          ${model.actions?.discard(model, message)}`
       : nothing
   }`;
 }
@@ -97,7 +101,8 @@ function messageRow(
     data-client-id=${message.clientId}
   >
     <span part="sender" class=${continued ? 'sender visually-hidden' : 'sender'}><bdi>${sender}</bdi></span>
-    ${messageBody(model, message)} ${attachment(model, message)}
+    ${model.actions?.quote(model, message)} ${messageBody(model, message)} ${attachment(model, message)}
+    ${model.actions?.reactions(model, message)}
     <div class="footer">
       ${
         time
@@ -106,7 +111,8 @@ function messageRow(
             >`
           : nothing
       }
-      ${messageStatus(model, message, handlers)}
+      ${messageStatus(model, message, handlers)} ${model.actions?.receipt(model, message)}
+      ${model.actions?.menuFor(model, message)}
     </div>
   </div>`;
 }
@@ -118,7 +124,14 @@ function daySeparator(model: MessageListModel, day: Date): TemplateResult {
 }
 
 export function messageList(model: MessageListModel, handlers: MessageListHandlers): TemplateResult {
-  return html`<div part="messages" role="log" aria-live="polite" aria-label=${model.t.messagesLabel}>
+  return html`<div
+    part="messages"
+    role="log"
+    aria-live="polite"
+    aria-label=${model.t.messagesLabel}
+    @scroll=${model.actions?.onScroll}
+  >
+    ${model.actions?.olderButton(model)}
     ${repeat(
       messageRows(model.messages),
       (row) => (row.kind === 'day' ? row.key : `m:${row.message.clientId}`),

@@ -24,6 +24,9 @@ import { ThreadExportController } from './export-dialog.js';
 import { ThreadSearchController } from './search.js';
 import { ThreadListController } from './thread-list.js';
 import { threadToolsStyles } from './thread-tools.styles.js';
+import { ComposerController } from './composer.js';
+import { MessageActionsController } from './message-actions.js';
+import { messageActionsStyles } from './message-actions.styles.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
 export * from './events.js';
@@ -62,6 +65,14 @@ export * from './events.js';
  * @csspart sender - The sender's name above a message.
  * @csspart message-body - The text of one message.
  * @csspart time - The time a message was sent (a `<time>` element).
+ * @csspart reply-quote - Above a reply: the sender and first line of the message it answers (a button that shows
+ *   that message), or a note that the original is not available (class `unavailable`).
+ * @csspart reactions - The reactions under a message.
+ * @csspart reaction - One reaction with its count (a toggle button; `aria-pressed` when it is the reader's).
+ * @csspart receipt - The state of the reader's own message: sent, or read (class `read`) by someone else.
+ * @csspart actions-button - The button that opens a message's actions menu.
+ * @csspart actions-menu - A message's actions: reply, react, and for one's own messages edit and delete.
+ * @csspart load-older - The button at the top of the messages that loads older history.
  * @csspart link - A link in a message (http, https and mailto only; opens in a new tab).
  * @csspart mention - A mention of someone in a message (`@Display Name`).
  * @csspart mention-self - A mention of the reader; also has the part `mention`.
@@ -78,10 +89,14 @@ export * from './events.js';
  *   `failed`, with the reason).
  * @csspart transfer-cancel - The button that cancels a transfer in progress, or dismisses a failed one.
  * @csspart composer - The form to write a message.
+ * @csspart composer-mode - Above the text field while replying or editing: what and to whom, and a cancel button.
+ * @csspart mention-list - The list of people to mention, shown while typing `@` and a name.
+ * @csspart mention-option - One person in the mention list; the highlighted one also has `mention-option-active`.
  * @csspart input - The message text field.
  * @csspart send-button - The send button.
  * @csspart lock-toggle - The button that turns encryption on, shown where the site and the user's role allow.
  * @csspart dialog - The confirmation dialog.
+ * @csspart delete-dialog - The confirmation before deleting a message; also has the part `dialog`.
  *
  * @cssproperty [--bm-color-bg=#ffffff] - Background of the widget.
  * @cssproperty [--bm-color-surface=#f4f5f7] - Background of raised surfaces (lists, composer).
@@ -111,7 +126,7 @@ export * from './events.js';
  * @event {BmErrorEvent} bm-error - Something failed; `reason` is machine-readable.
  */
 export class BmSecureChat extends LitElement {
-  static override styles = [styles, threadToolsStyles, attachmentStyles];
+  static override styles = [styles, threadToolsStyles, messageActionsStyles, attachmentStyles];
 
   /**
    * Base URL of a backend that speaks the bm-secure-chat HTTP protocol (PROTOCOL.md Part 2), used when no
@@ -195,6 +210,16 @@ export class BmSecureChat extends LitElement {
     { state: this.session.state, actions: this.session.actions },
     (error) => this.reportError(error),
   );
+  private readonly composer = new ComposerController(this, {
+    actions: this.session.actions,
+    draft: { get: () => this.draft, set: (text) => (this.draft = text) },
+  });
+  private readonly messageActions = new MessageActionsController(this, {
+    state: this.session.state,
+    actions: this.session.actions,
+    composer: this.composer,
+    act: (action) => void this.act(action),
+  });
   @state() private draft = '';
 
   override connectedCallback(): void {
@@ -255,7 +280,7 @@ export class BmSecureChat extends LitElement {
       const text = this.draft.trim();
       if (!threadId || !text) return;
       this.draft = '';
-      void this.act(() => this.session.actions.sendText(threadId, text));
+      void this.act(() => this.composer.submit(threadId, text));
     },
     retry: (clientId: string) => void this.act(() => this.session.actions.retrySend(clientId)),
     askToEncrypt: () => this.dialog()?.showModal(),
@@ -351,6 +376,8 @@ export class BmSecureChat extends LitElement {
                   search: this.search,
                   exporter: this.exporter,
                   typing: this.typing.value[this.openThreadId.value ?? ''] ?? [],
+                  composer: this.composer,
+                  messageActions: this.messageActions,
                 },
                 this.handlers,
               )

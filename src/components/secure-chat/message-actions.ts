@@ -1,0 +1,416 @@
+/**
+ * What a reader can do with one message and what they see around it: the actions menu (Reply, React, and for
+ * the sender Edit and Delete), the confirmation before a delete, the reactions under a message, the quote of
+ * the message a reply answers, the sent and read state of one's own messages, and older history.
+ * Everything a user supplied (names, quoted text, even a reaction's "emoji") goes through Lit text bindings.
+ */
+import {
+  html,
+  nothing,
+  type ReactiveController,
+  type ReactiveControllerHost,
+  type TemplateResult,
+} from 'lit';
+import type { ClientMessageId, ThreadId, UserId } from '../../adapter/types.js';
+import type { Strings } from '../../i18n/strings.js';
+import { fill } from '../../i18n/template.js';
+import type { ChatActions } from '../../state/actions.js';
+import type { ChatState } from '../../state/chat-state.js';
+import type { MessageView } from '../../state/timeline.js';
+import type { ComposerController } from './composer.js';
+import { displayName, type MessageListModel } from './message-list.js';
+
+/** The reactions the menu offers; others that arrive from other clients are shown too. */
+export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'];
+
+type Host = ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment };
+
+export interface MessageActionsOptions {
+  state: ChatState;
+  actions: ChatActions;
+  composer: ComposerController;
+  /** Runs an action and reports its failure (bm-error). */
+  act(action: () => Promise<unknown>): void;
+}
+
+/** The sender as the reader sees them: "You" for their own messages. */
+export function senderName(model: Pick<MessageListModel, 't' | 'me' | 'thread'>, userId: UserId): string {
+  return userId === model.me ? model.t.you : displayName(model.thread, userId);
+}
+
+/** The first line of what a message says, for a quote; null when there is nothing to quote. */
+export function quoteText(t: Strings, message: MessageView | undefined): string | null {
+  if (!message || message.deleted || message.kind === 'undecryptable') return null;
+  const line = (message.text.split('\n').find((l) => l.trim()) ?? '').trim();
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line || t.attachment;
+}
+
+/** Whether another participant has read up to this message (their read position is at or past its seq). */
+function readByOthers(model: MessageListModel, message: MessageView): boolean {
+  const seq = message.seq;
+  return seq !== null && model.thread.participants.some((p) => p.userId !== model.me && p.readUpTo >= seq);
+}
+
+/** Scrolls a message into view and focuses it, so a screen reader reads it next. */
+function showRow(row: HTMLElement): void {
+  row.tabIndex = -1;
+  row.scrollIntoView({ block: 'center' });
+  row.focus({ preventScroll: true });
+}
+
+const rowSelector = (clientId: string) => `[part~="message"][data-client-id="${CSS.escape(clientId)}"]`;
+
+export class MessageActionsController implements ReactiveController {
+  /** The message whose menu is open, and whether it shows the reactions. */
+  private menu: { id: ClientMessageId; reacting: boolean } | null = null;
+  private deleting: ClientMessageId | null = null;
+  private afterUpdate: Array<() => void> = [];
+  private loadingOlder: ThreadId | null = null;
+  private unlisten: (() => void) | null = null;
+  /** Scroll state of the log, measured before each update. */
+  private atBottom = true;
+  private fromBottom = 0;
+  private shownThread: ThreadId | null = null;
+  private lastThread: ThreadId | null = null;
+
+  constructor(
+    private readonly host: Host,
+    private readonly options: MessageActionsOptions,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.unlisten = this.options.state.$hasOlder.listen(() => this.host.requestUpdate());
+  }
+
+  hostDisconnected(): void {
+    this.unlisten?.();
+  }
+
+  private get root(): ShadowRoot {
+    return this.host.renderRoot as ShadowRoot;
+  }
+
+  private log(): HTMLElement | null {
+    return this.root.querySelector('[part~="messages"]');
+  }
+
+  hostUpdate(): void {
+    const log = this.log();
+    if (!log) return;
+    this.atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+    this.fromBottom = log.scrollHeight - log.scrollTop;
+  }
+
+  hostUpdated(): void {
+    const log = this.log();
+    if (log) {
+      // A newly opened thread starts at its newest message; new messages keep a reader at the bottom there;
+      // older history coming in above leaves the reader where they were.
+      if (this.shownThread !== this.lastThread || (this.atBottom && !this.loadingOlder))
+        log.scrollTop = log.scrollHeight;
+      else if (this.loadingOlder) log.scrollTop = log.scrollHeight - this.fromBottom;
+      this.lastThread = this.shownThread;
+    } else this.lastThread = null;
+    for (const run of this.afterUpdate.splice(0)) run();
+  }
+
+  private update(then?: () => void): void {
+    if (then) this.afterUpdate.push(then);
+    this.host.requestUpdate();
+  }
+
+  private focusRow(clientId: ClientMessageId, part?: string): void {
+    const row = this.root.querySelector<HTMLElement>(rowSelector(clientId));
+    if (row && !part) return showRow(row);
+    (row?.querySelector<HTMLElement>(`[part~="${part}"]`) ?? this.input())?.focus();
+  }
+
+  private input(): HTMLElement | null {
+    return this.root.querySelector('[part~="input"]');
+  }
+
+  // The menu
+
+  private closeMenu(refocus: boolean): void {
+    const id = this.menu?.id;
+    this.menu = null;
+    this.update(refocus && id ? () => this.focusRow(id, 'actions-button') : undefined);
+  }
+
+  private focusFirstItem = () =>
+    this.root.querySelector<HTMLElement>('[part~="actions-menu"] button')?.focus();
+
+  private toggleMenu(message: MessageView): void {
+    if (this.menu?.id === message.clientId) return this.closeMenu(true);
+    this.menu = { id: message.clientId, reacting: false };
+    this.update(this.focusFirstItem);
+  }
+
+  /** Arrow keys, Home and End move through the items; Escape closes and goes back to the button; Tab leaves. */
+  private readonly onMenuKeydown = (event: KeyboardEvent) => {
+    const menu = event.currentTarget as HTMLElement;
+    const items = [...menu.querySelectorAll<HTMLElement>('button')];
+    const index = items.indexOf(event.target as HTMLElement);
+    const rtl = getComputedStyle(menu).direction === 'rtl';
+    const step: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      ArrowRight: rtl ? -1 : 1,
+      ArrowLeft: rtl ? 1 : -1,
+    };
+    let next: HTMLElement | undefined;
+    if (event.key in step) next = items[(index + step[event.key]! + items.length) % items.length];
+    else if (event.key === 'Home') next = items[0];
+    else if (event.key === 'End') next = items.at(-1);
+    else if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      return this.closeMenu(true);
+    } else if (event.key === 'Tab') return this.closeMenu(false);
+    if (!next) return;
+    event.preventDefault();
+    next.focus();
+  };
+
+  /** Focus left the menu for good (checked once the event is over: a re-render of the menu moves focus too). */
+  private readonly onMenuFocusout = () => {
+    const menu = this.menu;
+    setTimeout(() => {
+      if (this.menu === menu && !this.root.activeElement?.closest('.message-actions')) this.closeMenu(false);
+    });
+  };
+
+  /** Closes the menu and runs what was chosen; `refocus` puts focus back on the menu's button. */
+  private choose(action: () => void, refocus = false): void {
+    const id = this.menu?.id;
+    this.menu = null;
+    action();
+    this.update(refocus && id ? () => this.focusRow(id, 'actions-button') : undefined);
+  }
+
+  /** Whether a message offers the menu: it was stored by the server and has something to act on. */
+  private actionable(message: MessageView): boolean {
+    return message.status === 'sent' && !message.deleted && message.kind !== 'undecryptable';
+  }
+
+  private toggleReaction(message: MessageView, emoji: string, mine: boolean): void {
+    this.options.act(() => this.options.actions.react(message.threadId, message.clientId, emoji, mine));
+  }
+
+  /** The button that opens a message's menu, and the menu when it is open. */
+  menuFor(model: MessageListModel, message: MessageView): TemplateResult | typeof nothing {
+    if (!this.actionable(message)) return nothing;
+    const { t } = model;
+    const open = this.menu?.id === message.clientId;
+    const own = message.senderId === model.me;
+    const item = (label: string, run: () => void) =>
+      html`<button type="button" role="menuitem" tabindex="-1" @click=${run}>${label}</button>`;
+    const mine = (emoji: string) =>
+      !!model.me && !!message.reactions.find((r) => r.emoji === emoji)?.userIds.includes(model.me);
+    const items = this.menu?.reacting
+      ? REACTIONS.map(
+          (emoji) =>
+            html`<button
+              type="button"
+              role="menuitemcheckbox"
+              class="emoji"
+              tabindex="-1"
+              aria-checked=${mine(emoji) ? 'true' : 'false'}
+              @click=${() => this.choose(() => this.toggleReaction(message, emoji, mine(emoji)), true)}
+            >
+              ${emoji}
+            </button>`,
+        )
+      : html`${item(t.reply, () => this.choose(() => this.options.composer.startReply(message)))}
+        ${item(t.react, () => {
+          this.menu = { id: message.clientId, reacting: true };
+          this.update(this.focusFirstItem);
+        })}
+        ${own && message.kind === 'text' ? item(t.edit, () => this.choose(() => this.startEdit(model, message))) : nothing}
+        ${own ? item(t.delete, () => this.choose(() => this.askToDelete(message.clientId))) : nothing}`;
+    return html`<div class="message-actions">
+      <button
+        type="button"
+        part="actions-button"
+        aria-label=${t.messageActions}
+        aria-haspopup="menu"
+        aria-expanded=${open ? 'true' : 'false'}
+        aria-controls=${open ? 'message-menu' : nothing}
+        @click=${() => this.toggleMenu(message)}
+      >
+        <span aria-hidden="true">⋯</span>
+      </button>
+      ${
+        open
+          ? html`<div
+              id="message-menu"
+              role="menu"
+              part="actions-menu"
+              aria-label=${t.messageActions}
+              @keydown=${this.onMenuKeydown}
+              @focusout=${this.onMenuFocusout}
+            >
+              ${items}
+            </div>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  private startEdit(model: MessageListModel, message: MessageView): void {
+    this.options.composer.startEdit(message, (userId) => displayName(model.thread, userId));
+  }
+
+  // Delete, after a confirmation
+
+  private askToDelete(clientId: ClientMessageId): void {
+    this.deleting = clientId;
+    this.update(() => this.root.querySelector<HTMLDialogElement>('dialog.delete-dialog')?.showModal());
+  }
+
+  private readonly onDialogClose = (event: Event) => {
+    const dialog = event.currentTarget as HTMLDialogElement;
+    const clientId = this.deleting;
+    const threadId = this.options.state.$openThreadId.get();
+    this.deleting = null;
+    if (!clientId) return;
+    if (dialog.returnValue === 'delete' && threadId) {
+      this.options.act(() => this.options.actions.deleteMessage(threadId, clientId));
+      this.update(() => this.focusRow(clientId));
+    } else this.update(() => this.focusRow(clientId, 'actions-button'));
+  };
+
+  /** The confirmation before a delete; rendered after the other dialogs, and only while it is asked for. */
+  dialog(t: Strings): TemplateResult | typeof nothing {
+    if (!this.deleting) return nothing;
+    return html`<dialog
+      part="dialog delete-dialog"
+      class="delete-dialog"
+      aria-labelledby="delete-title"
+      aria-describedby="delete-body"
+      @close=${this.onDialogClose}
+    >
+      <form method="dialog">
+        <h2 id="delete-title">${t.deleteTitle}</h2>
+        <p id="delete-body">${t.deleteBody}</p>
+        <div class="actions">
+          <button value="cancel" class="cancel">${t.cancel}</button>
+          <button value="delete" class="confirm">${t.delete}</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  // Around a message
+
+  /** The quote of the message a reply answers; activating it shows and focuses that message. */
+  quote(model: MessageListModel, message: MessageView): TemplateResult | typeof nothing {
+    if (!message.replyTo || message.deleted) return nothing;
+    const target = model.messages.find((m) => m.clientId === message.replyTo);
+    const text = quoteText(model.t, target);
+    if (!target || text === null)
+      return html`<div part="reply-quote" class="quote unavailable">${model.t.originalUnavailable}</div>`;
+    return html`<button
+      type="button"
+      part="reply-quote"
+      class="quote"
+      @click=${() => this.focusRow(target.clientId)}
+    >
+      <span class="visually-hidden">${model.t.inReplyTo} </span
+      ><bdi class="quote-sender">${senderName(model, target.senderId)}</bdi>
+      <span class="quote-text" dir="auto">${text}</span>
+    </button>`;
+  }
+
+  /** Each reaction with its count; the label names who reacted; pressing toggles the reader's own. */
+  reactions(model: MessageListModel, message: MessageView): TemplateResult | typeof nothing {
+    if (!message.reactions.length) return nothing;
+    const { t } = model;
+    const list = new Intl.ListFormat(model.lang, { type: 'conjunction' });
+    return html`<div part="reactions" role="group" aria-label=${t.reactions}>
+      ${message.reactions.map((reaction) => {
+        const mine = !!model.me && reaction.userIds.includes(model.me);
+        const names = list.format(reaction.userIds.map((id) => senderName(model, id)));
+        const emoji = [...reaction.emoji].slice(0, 8).join('');
+        return html`<button
+          type="button"
+          part="reaction"
+          aria-pressed=${mine ? 'true' : 'false'}
+          aria-label=${fill(t.reactionLabel, { emoji, count: reaction.userIds.length, names })}
+          title=${names}
+          ?disabled=${!this.actionable(message)}
+          @click=${() => this.toggleReaction(message, reaction.emoji, mine)}
+        >
+          ${emoji} ${reaction.userIds.length}
+        </button>`;
+      })}
+    </div>`;
+  }
+
+  /** Sent or read, for the reader's own messages that the server stored. */
+  receipt(model: MessageListModel, message: MessageView): TemplateResult | typeof nothing {
+    if (message.senderId !== model.me || message.status !== 'sent' || message.deleted) return nothing;
+    const read = readByOthers(model, message);
+    const label = read ? model.t.read : model.t.sent;
+    return html`<span part="receipt" class=${read ? 'receipt read' : 'receipt'} title=${label}
+      ><span aria-hidden="true">${read ? '✓✓' : '✓'}</span><span class="visually-hidden">${label}</span></span
+    >`;
+  }
+
+  /** Next to Retry on a message that was not sent: give up on it. */
+  discard(model: MessageListModel, message: MessageView): TemplateResult | typeof nothing {
+    if (message.status !== 'failed') return nothing;
+    return html`<button
+      type="button"
+      class="discard"
+      @click=${() => {
+        this.options.act(() => this.options.actions.discardSend(message.clientId));
+        this.update(() => this.input()?.focus());
+      }}
+    >
+      ${model.t.discard}
+    </button>`;
+  }
+
+  // Older history
+
+  private loadOlder(threadId: ThreadId): void {
+    if (this.loadingOlder || !this.options.state.$hasOlder.get()[threadId]) return;
+    this.loadingOlder = threadId;
+    const fromButton = this.root.activeElement?.matches('[part~="load-older"]');
+    this.options.act(async () => {
+      try {
+        await this.options.actions.loadOlder(threadId);
+      } finally {
+        this.update(() => {
+          this.loadingOlder = null;
+          // The button goes once there is nothing older: keep the keyboard user's place on the oldest message.
+          const oldest = this.root.querySelector<HTMLElement>('[part~="message"]');
+          if (fromButton && oldest && !this.root.querySelector('[part~="load-older"]')) showRow(oldest);
+        });
+      }
+    });
+  }
+
+  /** Reaching the top of the log loads older messages. */
+  readonly onScroll = (event: Event) => {
+    if ((event.currentTarget as HTMLElement).scrollTop < 48 && this.shownThread)
+      this.loadOlder(this.shownThread);
+  };
+
+  /** The first row of the log: a button for older history, while the server holds more. */
+  olderButton(model: MessageListModel): TemplateResult | typeof nothing {
+    this.shownThread = model.thread.id;
+    if (!this.options.state.$hasOlder.get()[model.thread.id]) return nothing;
+    return html`<button
+      type="button"
+      part="load-older"
+      aria-disabled=${this.loadingOlder ? 'true' : 'false'}
+      @click=${() => this.loadOlder(model.thread.id)}
+    >
+      ${model.t.loadOlder}
+    </button>`;
+  }
+}
