@@ -148,16 +148,16 @@ for (const encrypted of [true, false]) {
 
       const bobs = () => theirs.querySelector<HTMLButtonElement>('[part~="reaction"]')!;
       expect(bobs().textContent!.trim()).to.equal('❤️ 1');
-      expect(bobs().getAttribute('aria-label')).to.equal('❤️ 1: Alice');
+      expect(bobs().getAttribute('aria-label')).to.equal('❤️ 1, from Alice');
       expect(bobs().getAttribute('aria-pressed')).to.equal('false');
 
       bobs().click();
       await until(() => bobs().textContent!.trim() === '❤️ 2');
       await until(() => mine.querySelector('[part~="reaction"]')?.textContent?.trim() === '❤️ 2');
       expect(bobs().getAttribute('aria-pressed')).to.equal('true');
-      expect(bobs().getAttribute('aria-label')).to.equal('❤️ 2: Alice and You');
+      expect(bobs().getAttribute('aria-label')).to.equal('❤️ 2, from Alice and You');
       expect(mine.querySelector('[part~="reaction"]')!.getAttribute('aria-label')).to.equal(
-        '❤️ 2: You and Bob',
+        '❤️ 2, from You and Bob',
       );
       await expect(b).to.be.accessible();
 
@@ -308,7 +308,9 @@ describe('message actions: failures, history and hostile text', () => {
     await until(() => rb.activeElement?.getAttribute('role') === 'menuitemcheckbox');
     (rb.activeElement as HTMLButtonElement).click();
     await until(() => !!reply.querySelector('[part~="reaction"]'));
-    expect(reply.querySelector('[part~="reaction"]')!.getAttribute('aria-label')).to.equal(`👍 1: ${XSS}`);
+    expect(reply.querySelector('[part~="reaction"]')!.getAttribute('aria-label')).to.equal(
+      `👍 1, from ${XSS}`,
+    );
 
     // A reaction whose "emoji" is markup, sent by a modified client, is shown as text too.
     await post(hub, bob, thread.id, {
@@ -321,6 +323,40 @@ describe('message actions: failures, history and hostile text', () => {
 
     expect(ra.querySelectorAll('img, script, b')).to.have.length(0);
     expect((window as unknown as { __bmXss?: number }).__bmXss).to.equal(undefined);
+    await expect(a).to.be.accessible();
+  });
+
+  it('works right to left in Arabic and in the dark theme: menu keys follow the reading direction', async () => {
+    const { a, ra, rb } = await twoPeople(false);
+    a.lang = 'ar';
+    a.theme = 'dark';
+    await a.updateComplete;
+    await say(rb, 'مرحبا، هل وصلك العقد؟');
+    const message = await waitForRow(ra, 'مرحبا');
+
+    const menu = await openMenu(ra, message);
+    expect(menuLabels(menu)).to.deep.equal(['رد', 'تفاعل']);
+    expect(getComputedStyle(menu).direction).to.equal('rtl');
+    // The next item is to the left in a right-to-left menu.
+    await sendKeys({ press: 'ArrowLeft' });
+    expect(ra.activeElement!.textContent!.trim()).to.equal('تفاعل');
+    await sendKeys({ press: 'ArrowRight' });
+    expect(ra.activeElement!.textContent!.trim()).to.equal('رد');
+    await expect(a).to.be.accessible();
+
+    await sendKeys({ press: 'Enter' });
+    await until(() => ra.activeElement === input(ra));
+    expect(ra.querySelector('[part~="composer-mode"] .mode-label')!.textContent).to.equal('الرد على Bob');
+    await sendKeys({ type: 'نعم @b' });
+    await until(() => !!ra.querySelector('[part~="mention-list"]'));
+    await expect(a).to.be.accessible();
+    await sendKeys({ press: 'Enter' });
+    await sendKeys({ press: 'Enter' });
+    const reply = await waitForRow(ra, 'نعم');
+    await until(() => ['أُرسلت', 'قُرئت'].includes(receipt(reply) ?? ''));
+    expect(reply.querySelector('[part~="reply-quote"] .visually-hidden')!.textContent!.trim()).to.equal(
+      'ردًا على',
+    );
     await expect(a).to.be.accessible();
   });
 
