@@ -158,6 +158,19 @@ for (const encrypted of [true, false]) {
   });
 }
 
+describe('composer draft', () => {
+  afterEach(settle);
+
+  it('empties the text field after sending, even when the text was set and sent before a render', async () => {
+    const { ra } = await twoPeople(false);
+    // A paste and a click on Send in one task: the draft goes from text to empty before it was ever rendered.
+    typeInto(ra, 'sent at once');
+    ra.querySelector<HTMLButtonElement>('[part~="send-button"]')!.click();
+    await waitForRow(ra, 'sent at once');
+    expect(input(ra).value).to.equal('');
+  });
+});
+
 describe('composer with hostile names', () => {
   afterEach(settle);
 

@@ -10,6 +10,7 @@ import {
   type ReactiveControllerHost,
   type TemplateResult,
 } from 'lit';
+import { live } from 'lit/directives/live.js';
 import type { ClientMessageId, Thread, ThreadId, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import { fillIsolated } from '../../i18n/template.js';
@@ -227,7 +228,7 @@ export function composer(model: ComposerModel, handlers: ComposerHandlers): Temp
       aria-autocomplete="list"
       aria-controls=${modes.mentions.open ? 'mention-list' : nothing}
       aria-activedescendant=${modes.mentions.activeId ?? nothing}
-      .value=${model.draft}
+      .value=${live(model.draft)}
       @input=${onInput}
       @keydown=${onKeydown}
       @blur=${() => modes.closeMentions()}
