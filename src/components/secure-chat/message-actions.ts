@@ -402,6 +402,7 @@ export class MessageActionsController implements ReactiveController {
 
   /** The first row of the log: a button for older history, while the server holds more. */
   olderButton(model: MessageListModel): TemplateResult | typeof nothing {
+    // The log renders this first: remember which thread it shows, for scrolling and for the scroll handler.
     this.shownThread = model.thread.id;
     if (!this.options.state.$hasOlder.get()[model.thread.id]) return nothing;
     return html`<button
