@@ -345,15 +345,15 @@ export class ChatEngine implements ChatActions {
   }
 
   retrySend(clientId: ClientMessageId) {
-    return this.outbox.retry(clientId);
-  }
-
-  async discardSend(clientId: ClientMessageId) {
     // Shown as sending again at once, not as failed until the server answers.
     for (const [threadId, events] of Object.entries(this.state.$events.get())) {
       if (events.some((event) => event.clientId === clientId))
         this.markPending(threadId, clientId, 'pending');
     }
+    return this.outbox.retry(clientId);
+  }
+
+  async discardSend(clientId: ClientMessageId) {
     await this.outbox.discard(clientId);
     for (const [threadId, events] of Object.entries(this.state.$events.get())) {
       if (events.some((event) => event.clientId === clientId)) {
@@ -374,7 +374,8 @@ export class ChatEngine implements ChatActions {
           state: this.state,
           fileCrypto: async () => {
             const { files } = await this.loadSecurity();
-            if (!files) throw new AdapterError('encryption-disabled', 'Attachment encryption is not available');
+            if (!files)
+              throw new AdapterError('encryption-disabled', 'Attachment encryption is not available');
             return files;
           },
           send: (threadId, content) => this.send(threadId, content),
