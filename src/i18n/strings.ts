@@ -181,198 +181,47 @@ export const en: Strings = {
   exportedOn: 'Exported on {date}',
 };
 
-export const de: Strings = {
-  chatLabel: 'Sicherer Chat',
-  emptyTitle: 'Noch keine Unterhaltungen',
-  emptyBody: 'Nachrichten in verschlüsselten Unterhaltungen können nur die Beteiligten lesen.',
-  threadsLabel: 'Unterhaltungen',
-  encryptedThread: 'Ende-zu-Ende-verschlüsselt',
-  plainThread: 'Nicht verschlüsselt',
-  unread: 'ungelesen',
-  messagesLabel: 'Nachrichten',
-  composerLabel: 'Nachricht schreiben',
-  send: 'Senden',
-  back: 'Zurück zu den Unterhaltungen',
-  you: 'Sie',
-  pending: 'Wird gesendet…',
-  failed: 'Nicht gesendet',
-  retry: 'Erneut senden',
-  edited: 'bearbeitet',
-  deleted: 'Diese Nachricht wurde gelöscht.',
-  beforeJoin: 'Diese Nachricht wurde vor Ihrem Beitritt gesendet und ist für Sie nicht verfügbar.',
-  deviceAddedLater:
-    'Diese Nachricht wurde gesendet, bevor dieses Gerät eingerichtet war, und ist hier nicht verfügbar.',
-  undecryptable: 'Diese Nachricht konnte nicht entschlüsselt werden',
-  loading: 'Verbindung wird hergestellt…',
-  encryptAction: 'Ende-zu-Ende-Verschlüsselung einschalten',
-  encryptTitle: 'Ende-zu-Ende-Verschlüsselung einschalten?',
-  encryptBody:
-    'Ab jetzt können Nachrichten in dieser Unterhaltung nur auf den Geräten der Beteiligten gelesen werden. Der Server kann sie nicht durchsuchen, Benachrichtigungen sagen nur, dass eine neue verschlüsselte Nachricht eingegangen ist, und Bots können nicht teilnehmen. Das lässt sich nicht rückgängig machen.',
-  encryptConfirm: 'Verschlüsselung einschalten',
-  cancel: 'Abbrechen',
-  attachFiles: 'Dateien anhängen',
-  download: 'Herunterladen',
-  transfersLabel: 'Dateiübertragungen',
-  uploading: 'Wird hochgeladen:',
-  downloading: 'Wird heruntergeladen:',
-  dismiss: 'Ausblenden',
-  fileTooLarge: 'Zu groß zum Senden: Diese Website nimmt Dateien bis {limit} an.',
-  imageUnchecked:
-    'Dieses Bild konnte nicht auf versteckte Daten wie den Aufnahmeort geprüft werden und wurde daher nicht gesendet.',
-  fileTampered: 'Diese Datei wurde nach dem Senden verändert und daher nicht geöffnet.',
-  transferFailed: 'Die Übertragung ist fehlgeschlagen.',
-  today: 'Heute',
-  yesterday: 'Gestern',
-  attachment: 'Anhang',
-  messageActions: 'Aktionen zur Nachricht',
-  reply: 'Antworten',
-  react: 'Reagieren',
-  edit: 'Bearbeiten',
-  delete: 'Löschen',
-  deleteTitle: 'Diese Nachricht löschen?',
-  deleteBody:
-    'Alle in dieser Unterhaltung sehen an ihrer Stelle „Diese Nachricht wurde gelöscht.“ Das lässt sich nicht rückgängig machen.',
-  inReplyTo: 'Antwort auf',
-  originalUnavailable: 'Ursprüngliche Nachricht nicht verfügbar',
-  replyingTo: 'Antwort an {name}',
-  editing: 'Sie bearbeiten Ihre Nachricht',
-  cancelReply: 'Antwort abbrechen',
-  cancelEdit: 'Bearbeiten abbrechen',
-  reactions: 'Reaktionen',
-  reactionLabel: '{emoji} {count}, von {names}',
-  sent: 'Gesendet',
-  read: 'Gelesen',
-  discard: 'Verwerfen',
-  loadOlder: 'Ältere Nachrichten laden',
-  mentionSuggestions: 'Personen zum Erwähnen',
-  filterLabel: 'Unterhaltungen filtern',
-  filterEmpty: 'Keine Unterhaltung passt zu „{query}“.',
-  onlyYou: 'Nur Sie',
-  typingOne: '{name} schreibt…',
-  typingTwo: '{first} und {second} schreiben…',
-  typingMany: 'Mehrere Personen schreiben…',
-  connectionOffline: 'Offline – Nachrichten werden gesendet, sobald die Verbindung wieder steht.',
-  connectionPolling:
-    'Live-Aktualisierung nicht verfügbar; neue Nachrichten werden alle paar Sekunden abgerufen.',
-  dismissError: 'Schließen',
-  errorNetwork: 'Server nicht erreichbar. Prüfen Sie die Verbindung.',
-  errorUnauthorized: 'Ihre Sitzung ist abgelaufen. Melden Sie sich erneut an.',
-  errorForbidden: 'Das ist Ihnen hier nicht erlaubt.',
-  errorGeneric: 'Etwas ist schiefgegangen ({reason}).',
-  searchOpen: 'Diese Unterhaltung durchsuchen',
-  searchLabel: 'Nachrichten durchsuchen',
-  searchClose: 'Suche schließen',
-  searchNoteEncrypted:
-    'Durchsucht nur Nachrichten, die auf diesem Gerät entschlüsselt wurden; der Server kann verschlüsselte Unterhaltungen nicht durchsuchen.',
-  searchNotePlain: 'Durchsucht nur Nachrichten, die auf diesem Gerät geladen wurden.',
-  searchNone: 'Keine Nachricht passt.',
-  searchCount: 'Treffer: {count}',
-  exportOpen: 'Unterhaltung exportieren',
-  exportBody:
-    'Die Datei enthält die Nachrichten dieser Unterhaltung unverschlüsselt: Wer sie bekommt, kann sie lesen. Anhänge erscheinen nur mit Name und Größe.',
-  exportJson: 'Als JSON herunterladen',
-  exportHtml: 'Als HTML herunterladen',
-  exportParticipants: 'Beteiligte',
-  exportedOn: 'Exportiert am {date}',
+/**
+ * The shipped languages. English is in the entry; every other table is a chunk of its own, loaded the first
+ * time an element asks for it, so a page pays only for the languages it shows.
+ */
+const loaders: Record<string, () => Promise<Strings>> = {
+  de: () => import('./de.js').then((m) => m.de),
+  ar: () => import('./ar.js').then((m) => m.ar),
 };
+const tables = new Map<string, Strings>([['en', en]]);
+const loading = new Map<string, Promise<Strings>>();
 
-export const ar: Strings = {
-  chatLabel: 'محادثة آمنة',
-  emptyTitle: 'لا توجد محادثات بعد',
-  emptyBody: 'لا يمكن قراءة الرسائل في المحادثات المشفرة إلا من قبل المشاركين فيها.',
-  threadsLabel: 'المحادثات',
-  encryptedThread: 'مشفرة من طرف إلى طرف',
-  plainThread: 'غير مشفرة',
-  unread: 'غير مقروءة',
-  messagesLabel: 'الرسائل',
-  composerLabel: 'اكتب رسالة',
-  send: 'إرسال',
-  back: 'العودة إلى المحادثات',
-  you: 'أنت',
-  pending: 'جارٍ الإرسال…',
-  failed: 'لم تُرسل',
-  retry: 'إعادة المحاولة',
-  edited: 'معدّلة',
-  deleted: 'تم حذف هذه الرسالة.',
-  beforeJoin: 'أُرسلت هذه الرسالة قبل انضمامك وهي غير متاحة لك.',
-  deviceAddedLater: 'أُرسلت هذه الرسالة قبل إعداد هذا الجهاز وهي غير متاحة عليه.',
-  undecryptable: 'تعذّر فك تشفير هذه الرسالة',
-  loading: 'جارٍ الاتصال…',
-  encryptAction: 'تفعيل التشفير من طرف إلى طرف',
-  encryptTitle: 'تفعيل التشفير من طرف إلى طرف؟',
-  encryptBody:
-    'من الآن فصاعدًا لا يمكن قراءة الرسائل في هذه المحادثة إلا على أجهزة المشاركين فيها. لن يتمكن الخادم من البحث فيها، وستقول الإشعارات فقط إن رسالة مشفرة جديدة وصلت، ولا يمكن للروبوتات المشاركة. لا يمكن التراجع عن ذلك.',
-  encryptConfirm: 'تفعيل التشفير',
-  cancel: 'إلغاء',
-  attachFiles: 'إرفاق ملفات',
-  download: 'تنزيل',
-  transfersLabel: 'نقل الملفات',
-  uploading: 'جارٍ رفع',
-  downloading: 'جارٍ تنزيل',
-  dismiss: 'إخفاء',
-  fileTooLarge: 'الملف أكبر من أن يُرسل: يقبل هذا الموقع ملفات حتى {limit}.',
-  imageUnchecked: 'تعذّر فحص هذه الصورة بحثًا عن بيانات مخفية مثل مكان التقاطها، لذلك لم تُرسل.',
-  fileTampered: 'تم تغيير هذا الملف بعد إرساله، لذلك لم يُفتح.',
-  transferFailed: 'فشل النقل.',
-  today: 'اليوم',
-  yesterday: 'أمس',
-  attachment: 'مرفق',
-  messageActions: 'إجراءات الرسالة',
-  reply: 'رد',
-  react: 'تفاعل',
-  edit: 'تعديل',
-  delete: 'حذف',
-  deleteTitle: 'حذف هذه الرسالة؟',
-  deleteBody: 'سيرى كل المشاركين في هذه المحادثة «تم حذف هذه الرسالة.» في مكانها. لا يمكن التراجع عن ذلك.',
-  inReplyTo: 'ردًا على',
-  originalUnavailable: 'الرسالة الأصلية غير متاحة',
-  replyingTo: 'الرد على {name}',
-  editing: 'تعديل رسالتك',
-  cancelReply: 'إلغاء الرد',
-  cancelEdit: 'إلغاء التعديل',
-  reactions: 'التفاعلات',
-  reactionLabel: '{emoji} {count}، من {names}',
-  sent: 'أُرسلت',
-  read: 'قُرئت',
-  discard: 'إلغاء الإرسال',
-  loadOlder: 'تحميل الرسائل الأقدم',
-  mentionSuggestions: 'أشخاص للإشارة إليهم',
-  filterLabel: 'تصفية المحادثات',
-  filterEmpty: 'لا توجد محادثة تطابق «{query}».',
-  onlyYou: 'أنت فقط',
-  typingOne: '{name} يكتب…',
-  typingTwo: '{first} و{second} يكتبان…',
-  typingMany: 'عدة أشخاص يكتبون…',
-  connectionOffline: 'غير متصل — ستُرسل الرسائل عند عودة الاتصال.',
-  connectionPolling: 'التحديث المباشر غير متاح؛ يتم التحقق من الرسائل الجديدة كل بضع ثوانٍ.',
-  dismissError: 'إغلاق',
-  errorNetwork: 'تعذّر الوصول إلى الخادم. تحقق من اتصالك.',
-  errorUnauthorized: 'انتهت جلستك. سجّل الدخول مرة أخرى للمتابعة.',
-  errorForbidden: 'غير مسموح لك بذلك هنا.',
-  errorGeneric: 'حدث خطأ ما ({reason}).',
-  searchOpen: 'البحث في هذه المحادثة',
-  searchLabel: 'البحث في الرسائل',
-  searchClose: 'إغلاق البحث',
-  searchNoteEncrypted:
-    'يبحث فقط في الرسائل التي فُك تشفيرها على هذا الجهاز؛ لا يستطيع الخادم البحث في المحادثات المشفرة.',
-  searchNotePlain: 'يبحث فقط في الرسائل المحمّلة على هذا الجهاز.',
-  searchNone: 'لا توجد رسائل مطابقة.',
-  searchCount: 'النتائج: {count}',
-  exportOpen: 'تصدير المحادثة',
-  exportBody:
-    'يحتوي الملف على رسائل هذه المحادثة دون تشفير: يستطيع أي شخص يحصل عليه قراءتها. تُذكر المرفقات بالاسم والحجم فقط.',
-  exportJson: 'تنزيل بصيغة JSON',
-  exportHtml: 'تنزيل بصيغة HTML',
-  exportParticipants: 'المشاركون',
-  exportedOn: 'صُدّرت في {date}',
-};
-
-const tables: Record<string, Strings> = { en, de, ar };
-
-/** The table for a BCP 47 tag, falling back from `de-AT` to `de` to English. */
-export function stringsFor(lang: string | null | undefined): Strings {
+/** The shipped language a BCP 47 tag falls back to: `de-AT` to `de`, anything unknown to `en`. */
+export function languageOf(lang: string | null | undefined): string {
   const tag = (lang ?? 'en').toLowerCase();
-  return tables[tag] ?? tables[tag.split('-')[0] ?? 'en'] ?? en;
+  if (tag === 'en' || tag in loaders) return tag;
+  const primary = tag.split('-')[0] ?? 'en';
+  return primary in loaders ? primary : 'en';
+}
+
+/**
+ * The table for a BCP 47 tag if it is loaded, else English; `loadStrings` loads it. An element renders with
+ * this and waits for `loadStrings` before it counts as updated (no English flash in a German page).
+ */
+export function stringsFor(lang: string | null | undefined): Strings {
+  return tables.get(languageOf(lang)) ?? en;
+}
+
+/** Loads the table for a BCP 47 tag (once per page); resolves to English if it cannot be loaded. */
+export function loadStrings(lang: string | null | undefined): Promise<Strings> {
+  const language = languageOf(lang);
+  const loaded = tables.get(language);
+  if (loaded) return Promise.resolve(loaded);
+  let pending = loading.get(language);
+  if (!pending) {
+    pending = loaders[language]!().then(
+      (table) => (tables.set(language, table), table),
+      () => en,
+    );
+    loading.set(language, pending);
+  }
+  return pending;
 }
 
 /** Languages written right to left, by primary subtag. */

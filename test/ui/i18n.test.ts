@@ -1,7 +1,9 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { MemoryHub } from '../../src/adapter/memory.js';
 import type { BmSecureChat } from '../../src/bm-secure-chat.js';
-import { ar, de, en, stringsFor, type Strings } from '../../src/i18n/strings.js';
+import { ar } from '../../src/i18n/ar.js';
+import { de } from '../../src/i18n/de.js';
+import { en, loadStrings, stringsFor, type Strings } from '../../src/i18n/strings.js';
 import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
 import { chatWith, openFirstThread, post } from './helpers.js';
 
@@ -26,6 +28,22 @@ const q = (root: ShadowRoot, selector: string) => root.querySelector(selector)!;
 describe('<bm-secure-chat> languages and direction', () => {
   afterEach(cleanUpVaults);
 
+  it('renders a German page in German from its first drawing (its table, a chunk of its own, is loaded first)', async () => {
+    const el = document.createElement('bm-secure-chat');
+    el.setAttribute('lang', 'de');
+    const texts: string[] = [];
+    el.addEventListener('bm-ready', () => texts.push(el.shadowRoot?.textContent ?? ''));
+    document.body.append(el);
+    try {
+      await (el as HTMLElement & { updateComplete: Promise<boolean> }).updateComplete;
+      expect(texts).to.have.length(1);
+      expect(texts[0]).to.include(de.emptyTitle);
+      expect(texts[0]).not.to.include(en.emptyTitle);
+    } finally {
+      el.remove();
+    }
+  });
+
   it('has every key in every table, none empty, and German and Arabic actually translated', () => {
     const keys = Object.keys(en) as Array<keyof Strings>;
     for (const [name, table] of Object.entries({ de, ar })) {
@@ -36,11 +54,13 @@ describe('<bm-secure-chat> languages and direction', () => {
     }
   });
 
-  it('picks the table by language, falling back from a region to its language, then to English', () => {
+  it('picks the table by language, falling back from a region to its language, then to English', async () => {
+    expect((await loadStrings('de-AT')).send).to.equal('Senden');
+    expect((await loadStrings('AR-eg')).send).to.equal('إرسال');
+    expect((await loadStrings('fr')).send).to.equal('Send');
+    expect((await loadStrings(undefined)).send).to.equal('Send');
+    // Once loaded, the synchronous lookup has it too.
     expect(stringsFor('de-AT').send).to.equal('Senden');
-    expect(stringsFor('AR-eg').send).to.equal('إرسال');
-    expect(stringsFor('fr').send).to.equal('Send');
-    expect(stringsFor(undefined).send).to.equal('Send');
   });
 
   it('switches language and direction live, in place, with the thread open', async () => {

@@ -7,7 +7,8 @@ import {
   localDateKey,
   timeLabel,
 } from '../../src/i18n/intl.js';
-import { de, en } from '../../src/i18n/strings.js';
+import { de } from '../../src/i18n/de.js';
+import { en } from '../../src/i18n/strings.js';
 import type { MessageView } from '../../src/state/timeline.js';
 
 function message(clientId: string, senderId: string, createdAt: Date | string): MessageView {

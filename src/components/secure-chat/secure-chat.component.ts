@@ -1,10 +1,10 @@
-import { LitElement, html, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { StoreController } from '../../utils/store-controller.js';
 import { ContextProvider } from '@lit/context';
 import { AdapterError, type ChatAdapter } from '../../adapter/types.js';
 import { ChatSession } from '../../engine/chat-session.js';
-import { stringsFor, isRtl, type Strings } from '../../i18n/strings.js';
+import { en, isRtl, languageOf, loadStrings, stringsFor, type Strings } from '../../i18n/strings.js';
 import { chatContext } from '../../state/context.js';
 import {
   BmEncryptionEnableEvent,
@@ -311,9 +311,44 @@ export class BmSecureChat extends LitElement {
       changed.has(key),
     );
     if (backendChanged && this.isConnected) this.connectBackend();
+    this.followLanguage();
+  }
+
+  /** The table on screen: the previous language's until the next one has loaded, so nothing flashes. */
+  private table: Strings = en;
+  private tableLanguage = 'en';
+  /** The language table being loaded; the element counts as updated only once it is in. */
+  private tableLoad: Promise<unknown> | null = null;
+
+  private followLanguage(): void {
+    const language = languageOf(this.language);
+    if (language === this.tableLanguage) return;
+    this.tableLanguage = language;
+    const loaded = stringsFor(language);
+    if (languageOf(language) === 'en' || loaded !== en) {
+      this.table = loaded;
+      return;
+    }
+    const load = loadStrings(language).then((table) => {
+      if (this.tableLanguage !== language) return;
+      this.table = table;
+      this.tableLoad = null;
+      this.requestUpdate();
+    });
+    this.tableLoad = load;
+  }
+
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let result = await super.getUpdateComplete();
+    while (this.tableLoad) {
+      await this.tableLoad;
+      result = await super.getUpdateComplete();
+    }
+    return result;
   }
 
   protected override updated(): void {
+    this.announceReady();
     // Matter-chat mode: open the one thread as soon as it is known.
     if (this.thread && this.session.engine && this.openThreadId.value !== this.thread) {
       if (this.threads.value.some((t) => t.id === this.thread)) this.handlers.open(this.thread);
@@ -340,10 +375,15 @@ export class BmSecureChat extends LitElement {
   }
 
   private get text(): Strings {
-    return { ...stringsFor(this.language), ...this.strings };
+    return { ...this.table, ...this.strings };
   }
 
+  /** Whether the UI has been drawn once; the first drawing waits for the language's table. */
+  private painted = false;
+
   protected override render() {
+    if (this.tableLoad && !this.painted) return nothing;
+    this.painted = true;
     const t = this.text;
     const dir = this.dir || (isRtl(this.language) ? 'rtl' : 'ltr');
     return html`
@@ -391,7 +431,11 @@ export class BmSecureChat extends LitElement {
   }
 
   protected override firstUpdated(): void {
-    if (!this.readyFired) {
+    this.announceReady();
+  }
+
+  private announceReady(): void {
+    if (this.painted && !this.readyFired) {
       this.readyFired = true;
       this.dispatchEvent(new BmReadyEvent());
     }
