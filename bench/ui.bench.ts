@@ -29,27 +29,37 @@ interface LongFrame {
 }
 const longTasks: LongTask[] = [];
 const longFrames: LongFrame[] = [];
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) longTasks.push({ start: entry.startTime, duration: entry.duration });
-}).observe({ type: 'longtask', buffered: true });
+const taskObserver = new PerformanceObserver((list) => keepTasks(list.getEntries()));
+taskObserver.observe({ type: 'longtask', buffered: true });
+function keepTasks(entries: PerformanceEntryList): void {
+  for (const entry of entries) longTasks.push({ start: entry.startTime, duration: entry.duration });
+}
+let frameObserver: PerformanceObserver | null = null;
 try {
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
-      const scripts = (entry as unknown as { scripts?: FrameScript[] }).scripts ?? [];
-      longFrames.push({
-        start: entry.startTime,
-        duration: entry.duration,
-        scripts: scripts.map(({ invoker, sourceFunctionName, sourceURL, duration }) => ({
-          invoker,
-          sourceFunctionName,
-          sourceURL,
-          duration,
-        })),
-      });
-    }
-  }).observe({ type: 'long-animation-frame', buffered: true });
+  frameObserver = new PerformanceObserver((list) => keepFrames(list.getEntries()));
+  frameObserver.observe({ type: 'long-animation-frame', buffered: true });
 } catch {
   // Long animation frames are only diagnostics; the long-task figures do not need them.
+}
+function keepFrames(entries: PerformanceEntryList): void {
+  for (const entry of entries) {
+    const scripts = (entry as unknown as { scripts?: FrameScript[] }).scripts ?? [];
+    longFrames.push({
+      start: entry.startTime,
+      duration: entry.duration,
+      scripts: scripts.map(({ invoker, sourceFunctionName, sourceURL, duration }) => ({
+        invoker,
+        sourceFunctionName,
+        sourceURL,
+        duration,
+      })),
+    });
+  }
+}
+/** Takes what the observers hold now, so that delivering the preparation's entries does not land in a measurement. */
+function drainObservers(): void {
+  keepTasks(taskObserver.takeRecords());
+  if (frameObserver) keepFrames(frameObserver.takeRecords());
 }
 
 /** Long tasks that overlap [from, to]. */
@@ -117,6 +127,7 @@ function randomId(): string {
 
 interface Setup {
   hub: MemoryHub;
+  adapter: ChatAdapter;
   el: BmSecureChat;
   root: ShadowRoot;
   thread: Thread;
@@ -195,23 +206,15 @@ export async function prepare(count: number) {
   reader.vault.close();
   sender.vault.close();
 
-  const el = document.createElement('bm-secure-chat');
-  el.setAttribute('theme', 'light');
-  el.lang = 'en';
-  document.body.append(el);
-  el.adapter = chrisAdapter;
-  await el.sessionReady;
-  await el.updateComplete;
-  const root = el.shadowRoot!;
   const item = `[part~="thread-item"][data-thread-id="${CSS.escape(created.id)}"]`;
-  while (!root.querySelector(item)) await sleep(20);
-
+  const el = await mount(chrisAdapter, item);
   const first = records[0]!;
   const last = records.at(-1)!;
   setup = {
     hub,
+    adapter: chrisAdapter,
     el,
-    root,
+    root: el.shadowRoot!,
     thread,
     filesThread,
     newest: { clientId: last.clientId, text: textFor(count) },
@@ -224,6 +227,76 @@ export async function prepare(count: number) {
     prepareMs: performance.now() - began,
     threadItem: item,
   };
+}
+
+/**
+ * Each update of the element: `ms` for the whole of it (performUpdate: controllers' hooks, render, commit to the
+ * DOM, and the forced layout of any hook that measures), `renderMs` for render and commit alone (update).
+ */
+const updates: { start: number; ms: number; renderMs: number }[] = [];
+
+/** Times the element's updates; only this instance is touched, and its behaviour is unchanged. */
+function timeUpdates(el: BmSecureChat): void {
+  const timed = el as unknown as { performUpdate(): void; update(changed: unknown): void };
+  const { performUpdate, update } = timed;
+  let renderMs = 0;
+  timed.update = function (this: unknown, changed: unknown) {
+    const start = performance.now();
+    try {
+      update.call(this, changed);
+    } finally {
+      renderMs = performance.now() - start;
+    }
+  };
+  timed.performUpdate = function (this: unknown) {
+    const start = performance.now();
+    renderMs = 0;
+    try {
+      performUpdate.call(this);
+    } finally {
+      updates.push({ start, ms: performance.now() - start, renderMs });
+    }
+  };
+}
+
+function updatesBetween(from: number, to: number) {
+  const within = updates.filter((u) => u.start >= from && u.start < to);
+  const sum = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0));
+  return {
+    count: within.length,
+    totalMs: sum(within.map((u) => u.ms)),
+    renderMs: sum(within.map((u) => u.renderMs)),
+    longestMs: Math.round(Math.max(0, ...within.map((u) => u.ms))),
+    /** The last ten, when the log is longest: [whole update, render and commit]. */
+    last: within.slice(-10).map((u) => [Math.round(u.ms), Math.round(u.renderMs)]),
+  };
+}
+
+/** A started <bm-secure-chat> for `adapter`, once the list shows `item`. */
+async function mount(adapter: ChatAdapter, item: string): Promise<BmSecureChat> {
+  const el = document.createElement('bm-secure-chat');
+  timeUpdates(el);
+  el.setAttribute('theme', 'light');
+  el.lang = 'en';
+  document.body.append(el);
+  el.adapter = adapter;
+  await el.sessionReady;
+  await el.updateComplete;
+  while (!el.shadowRoot!.querySelector(item)) await sleep(20);
+  return el;
+}
+
+/**
+ * Replaces the element with a new one on the same backend and vault, so the thread can be opened again from
+ * nothing (a new session and engine, as after a page load); the old one is disconnected, which stops its session.
+ */
+export async function remount(item: string): Promise<void> {
+  const current = ready();
+  current.el.remove();
+  const el = await mount(current.adapter, item);
+  setup = { ...current, el, root: el.shadowRoot! };
+  (globalThis as { gc?: () => void }).gc?.();
+  await sleep(500);
 }
 
 function log(root: ShadowRoot): HTMLElement | null {
@@ -255,6 +328,7 @@ let openWatch: Promise<{ clickAt: number; shownAt: number }> | null = null;
  */
 export function armOpen(): void {
   const { root, newest } = ready();
+  drainObservers();
   let clickAt: number | null = null;
   document.addEventListener('click', (event) => (clickAt ??= event.timeStamp), { capture: true, once: true });
   openWatch = (async () => {
@@ -275,6 +349,7 @@ export async function openResult(settleMs = 1000) {
     rows: root.querySelectorAll('[part~="message"]').length,
     untilShown: tasksBetween(clickAt, shownAt),
     withSettle: tasksBetween(clickAt, shownAt + settleMs),
+    updates: updatesBetween(clickAt, shownAt + settleMs),
     scripts: scriptsBetween(clickAt, shownAt + settleMs),
   };
 }
@@ -289,6 +364,7 @@ export async function scrollToTop(timeoutMs: number) {
   const { root, oldest } = ready();
   const list = log(root);
   if (!list) throw new Error('no open thread');
+  drainObservers();
   const start = performance.now();
   const growth: number[] = [];
   let rows = list.childElementCount;
@@ -321,6 +397,7 @@ export async function scrollToTop(timeoutMs: number) {
     lastPagesMs: median(intervals.slice(-10)),
     rows: root.querySelectorAll('[part~="message"]').length,
     tasks: tasksBetween(start, end),
+    updates: updatesBetween(start, end),
     scripts: scriptsBetween(start, end),
   };
 }
@@ -351,6 +428,7 @@ let fileWatch: Promise<{ pickedAt: number; doneAt: number; error: string | null 
  */
 export function armFile(name: string): void {
   const { el, root } = ready();
+  drainObservers();
   let pickedAt: number | null = null;
   let error: string | null = null;
   root.addEventListener('change', (event) => (pickedAt ??= event.timeStamp), { capture: true, once: true });
@@ -379,6 +457,7 @@ export async function fileResult() {
     error,
     ms: doneAt - pickedAt,
     tasks: tasksBetween(pickedAt, doneAt),
+    updates: updatesBetween(pickedAt, doneAt),
     scripts: scriptsBetween(pickedAt, doneAt),
   };
 }
@@ -389,6 +468,7 @@ export async function fileResult() {
  */
 export async function encryptPickedFile() {
   const file = document.querySelector<HTMLInputElement>('#file')!.files![0]!;
+  drainObservers();
   const start = performance.now();
   const reader = file.stream().pipeThrough(createEncryptStream(generateFileKey())).getReader();
   let bytes = 0;

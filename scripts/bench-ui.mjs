@@ -31,7 +31,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from './lib/browsers.mjs';
 
 const quick = process.argv.includes('--quick');
 const profiling = process.argv.includes('--profile');
-const sizes = quick ? { messages: 2000, fileMB: 20 } : { messages: 10000, fileMB: 100 };
+const sizes = quick ? { messages: 2000, fileMB: 20, opens: 3 } : { messages: 10000, fileMB: 100, opens: 5 };
 const SCROLL_TIMEOUT_MS = 45 * 60 * 1000;
 
 const src = (path) => fileURLToPath(new URL(`../src/${path}`, import.meta.url));
@@ -66,6 +66,7 @@ writeFileSync(
 );
 
 const server = createServer((req, res) => {
+  if (req.url === '/favicon.ico') return void res.writeHead(204).end();
   const path = normalize(join(outDir, req.url === '/' ? 'index.html' : decodeURIComponent(req.url.slice(1))));
   try {
     if (!path.startsWith(normalize(outDir))) throw new Error('outside');
@@ -144,7 +145,10 @@ async function profiled(page, phase, work) {
 const profiles = {};
 
 const load = { before: loadavg()[0] };
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'],
+});
 const rows = [];
 const diagnostics = {};
 try {
@@ -163,29 +167,41 @@ try {
   );
   diagnostics.prepared = prepared;
 
-  // 1. Open the thread with a trusted click, then scroll to its oldest message.
+  // 1. Open the thread with a trusted click, several times (a new element each time: the engine loads a
+  // thread's first page only once), then scroll to its oldest message in the last one.
   load.open = loadavg()[0];
-  const open = await profiled(page, 'open', async () => {
-    await page.evaluate(() => window.bench.armOpen());
-    await page.locator(prepared.threadItem).click();
-    return page.evaluate(() => window.bench.openResult());
-  });
-  diagnostics.open = open;
+  const opens = [];
+  for (let i = 0; i < sizes.opens; i++) {
+    if (i > 0) await page.evaluate((item) => window.bench.remount(item), prepared.threadItem);
+    opens.push(
+      await profiled(page, 'open', async () => {
+        await page.evaluate(() => window.bench.armOpen());
+        await page.locator(prepared.threadItem).click();
+        return page.evaluate(() => window.bench.openResult());
+      }),
+    );
+  }
+  diagnostics.opens = opens;
+  const openMs = opens.map((o) => o.ms).sort((a, b) => a - b);
+  const medianOpen = openMs[Math.floor(openMs.length / 2)];
+  const openTasks = Math.max(...opens.map((o) => o.withSettle.count));
   const n = prepared.messages.toLocaleString('en');
   rows.push(
     {
-      name: `open thread of ${n} encrypted messages: click to newest message on screen`,
-      value: open.ms,
+      name:
+        `open thread of ${n} encrypted messages: click to newest message on screen, median of ${opens.length} ` +
+        `(${openMs.map((ms) => ms.toFixed(0)).join(', ')} ms)`,
+      value: medianOpen,
       unit: 'ms',
       target: '< 300 ms',
-      ok: open.ms < 300,
+      ok: medianOpen < 300,
     },
     {
-      name: 'open: long tasks from the click until 1 s after the newest message shows',
-      value: open.withSettle.count,
+      name: 'open: long tasks from the click until 1 s after the newest message shows (most in one open)',
+      value: openTasks,
       unit: 'tasks',
       target: '= 0',
-      ok: open.withSettle.count === 0,
+      ok: openTasks === 0,
     },
   );
 
@@ -205,16 +221,23 @@ try {
     },
     {
       name: 'open and scroll: longest task',
-      value: Math.max(open.withSettle.longestMs, scroll.tasks.longestMs),
+      value: Math.max(...opens.map((o) => o.withSettle.longestMs), scroll.tasks.longestMs),
       unit: 'ms',
       target: '<= 50 ms',
-      ok: Math.max(open.withSettle.longestMs, scroll.tasks.longestMs) <= 50,
+      ok: Math.max(...opens.map((o) => o.withSettle.longestMs), scroll.tasks.longestMs) <= 50,
     },
     {
       name: `scroll: time to the oldest message${scroll.reached ? '' : ' (NOT reached before the time limit)'}`,
       value: scroll.ms,
       unit: 'ms',
       ok: scroll.reached,
+    },
+    {
+      name:
+        `scroll: updates of the whole element, ${scroll.updates.count} for ${scroll.pages} pages ` +
+        `(${scroll.updates.totalMs} ms in all, ${scroll.updates.renderMs} ms of it render and commit); the longest`,
+      value: scroll.updates.longestMs,
+      unit: 'ms',
     },
     {
       name: `scroll: one older page, median of the first 10 / last 10 (${scroll.rows.toLocaleString('en')} rows in the DOM at the end)`,
@@ -301,7 +324,7 @@ const where = (label, scripts) => {
   console.log(`\n${label} (long animation frames, script time by function):`);
   for (const s of scripts) console.log(`  ${String(s.ms).padStart(7)} ms  ${s.count}x  ${s.script}`);
 };
-where('open', diagnostics.open?.scripts);
+where('open (the last)', diagnostics.opens?.at(-1)?.scripts);
 where('scroll', diagnostics.scroll?.scripts);
 where('file', diagnostics.file?.scripts);
 for (const [phase, summary] of Object.entries(profiles)) {
