@@ -26,13 +26,42 @@ export function sealedSize(plainBytes: number): number {
   return CHUNKED_HEADER_BYTES + plainBytes + chunks * TAG_BYTES;
 }
 
-/** Passes bytes through unchanged while hashing and counting them. */
+/** How many bytes pass between two yields to the event loop: about 30 ms of hashing and sealing. */
+const YIELD_BYTES = 1024 * 1024;
+
+/**
+ * Lets the page handle input and paint: a new task, not a microtask (awaited Web Crypto calls and stream reads
+ * alone keep the whole file in one long task). Not setTimeout, which background tabs slow to once a second; not
+ * scheduler.yield(), whose continuation Chromium runs ahead of the page's other tasks.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** Passes bytes through unchanged while hashing and counting them, yielding to the page every megabyte. */
 function measure(hash: ReturnType<typeof sha256.create>, count: (bytes: number) => void) {
+  let sinceYield = 0;
   return new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      hash.update(chunk);
-      count(chunk.length);
-      controller.enqueue(chunk);
+    async transform(chunk, controller) {
+      // A browser may hand a file over in pieces of several megabytes: take them a megabyte at a time.
+      for (let at = 0; at < chunk.length; at += YIELD_BYTES) {
+        const piece = chunk.subarray(at, at + YIELD_BYTES);
+        hash.update(piece);
+        count(piece.length);
+        controller.enqueue(piece);
+        sinceYield += piece.length;
+        if (sinceYield >= YIELD_BYTES) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
+      }
     },
   });
 }
