@@ -3,11 +3,9 @@ import { MemoryHub } from '../../src/adapter/memory.js';
 import { AdapterError, type ChatAdapter, type MessageContent } from '../../src/adapter/types.js';
 import { stripMetadata } from '../../src/crypto/strip-metadata.js';
 import { AttachmentError } from '../../src/engine/attachments.js';
-import { ChatEngine } from '../../src/engine/engine.js';
-import { EncryptedThreads } from '../../src/engine/security/thread-security.js';
-import { vaultOutboxStore } from '../../src/engine/vault-outbox.js';
-import { createChatState, type ChatState } from '../../src/state/chat-state.js';
-import { cleanUpVaults, openTestVault, uniqueUserId } from '../vault/helpers.js';
+import { type ChatState } from '../../src/state/chat-state.js';
+import { person } from './people.js';
+import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
 
 const enc = new TextEncoder();
 const GPS_MARK = 'GPS-48.858370N-2.294481E';
@@ -84,23 +82,6 @@ async function photoWithGps(): Promise<Uint8Array<ArrayBuffer>> {
     payload,
   );
   return join(jpeg.subarray(0, 2), segment, jpeg.subarray(2));
-}
-
-/** A person: their own vault, their own engine, on the shared in-memory backend. */
-async function person(hub: MemoryHub, userId: string, wrap = (adapter: ChatAdapter) => adapter) {
-  const adapter = wrap(hub.adapterFor(userId));
-  const vault = await openTestVault(userId);
-  const state = createChatState();
-  const security = new EncryptedThreads({ adapter, vault, userId });
-  await security.ensureDevice();
-  const engine = new ChatEngine({
-    adapter,
-    state,
-    outboxStore: vaultOutboxStore(vault),
-    loadSecurity: async () => security,
-  });
-  await engine.start();
-  return { engine, state, security };
 }
 
 function attachmentIn(state: ChatState, threadId: string) {
@@ -281,7 +262,7 @@ describe('attachments between three people (engines, vaults and crypto real; bac
             );
           }),
       });
-    const a = await person(hub, alice, slow);
+    const a = await person(hub, alice, { wrap: slow });
     const threadId = await a.engine.createThread({ title: 'Notes', participantIds: [], encrypted: true });
     const sending = a.engine.attachFiles(threadId, [
       new File(['draft'], 'draft.txt', { type: 'text/plain' }),

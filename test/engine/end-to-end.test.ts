@@ -1,10 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { MemoryHub } from '../../src/adapter/memory.js';
-import { ChatEngine } from '../../src/engine/engine.js';
-import { EncryptedThreads } from '../../src/engine/security/thread-security.js';
-import { vaultOutboxStore } from '../../src/engine/vault-outbox.js';
-import { createChatState } from '../../src/state/chat-state.js';
-import { cleanUpVaults, openTestVault, uniqueUserId } from '../vault/helpers.js';
+import { person } from './people.js';
+import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {
   const start = Date.now();
@@ -12,23 +9,6 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() - start > ms) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** A person: their own vault, their own engine, on a shared in-memory backend. */
-async function person(hub: MemoryHub, userId: string) {
-  const adapter = hub.adapterFor(userId);
-  const vault = await openTestVault(userId);
-  const state = createChatState();
-  const security = new EncryptedThreads({ adapter, vault, userId });
-  await security.ensureDevice();
-  const engine = new ChatEngine({
-    adapter,
-    state,
-    outboxStore: vaultOutboxStore(vault),
-    loadSecurity: async () => security,
-  });
-  await engine.start();
-  return { engine, state, vault };
 }
 
 describe('two people in an encrypted thread (engine, vaults and crypto real; backend in memory)', () => {

@@ -2,10 +2,8 @@ import { expect } from '@open-wc/testing';
 import { MemoryHub } from '../../src/adapter/memory.js';
 import { AdapterError, type ChatAdapter } from '../../src/adapter/types.js';
 import { ChatEngine } from '../../src/engine/engine.js';
-import { EncryptedThreads } from '../../src/engine/security/thread-security.js';
-import { vaultOutboxStore } from '../../src/engine/vault-outbox.js';
-import { createChatState } from '../../src/state/chat-state.js';
-import { cleanUpVaults, openTestVault, uniqueUserId } from '../vault/helpers.js';
+import { person as makePerson, type PersonOptions } from './people.js';
+import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {
   const start = Date.now();
@@ -23,29 +21,9 @@ async function stopAll(): Promise<void> {
   await cleanUpVaults();
 }
 
-/** A person with their own vault and engine; `adapter` may wrap the hub's to make sends fail. */
-async function person(
-  hub: MemoryHub,
-  userId: string,
-  wrap: (adapter: ChatAdapter) => ChatAdapter = (a) => a,
-  pageSize?: number,
-) {
-  const adapter = wrap(hub.adapterFor(userId));
-  const vault = await openTestVault(userId);
-  const state = createChatState();
-  const security = new EncryptedThreads({ adapter, vault, userId });
-  await security.ensureDevice();
-  const engine = new ChatEngine({
-    adapter,
-    state,
-    outboxStore: vaultOutboxStore(vault),
-    loadSecurity: async () => security,
-    ...(pageSize ? { pageSize } : {}),
-  });
-  running.push(engine);
-  await engine.start();
-  return { engine, state, vault };
-}
+/** A person whose engine is stopped after each test. */
+const person = (hub: MemoryHub, userId: string, options: PersonOptions = {}) =>
+  makePerson(hub, userId, { ...options, onEngine: (engine) => running.push(engine) });
 
 function world() {
   const hub = new MemoryHub();
@@ -154,7 +132,7 @@ describe('engine: read state, retry, discard and older history', () => {
     const { hub, alice } = world();
     let release = () => {};
     const failing: { on: boolean; held?: Promise<void> } = { on: true };
-    const a = await person(hub, alice, flaky(failing));
+    const a = await person(hub, alice, { wrap: flaky(failing) });
     const threadId = await a.engine.createThread({ title: 'T', participantIds: [], encrypted: false });
     await a.engine.openThread(threadId);
     await a.engine.sendText(threadId, 'keep me');
@@ -188,7 +166,7 @@ describe('engine: read state, retry, discard and older history', () => {
         body: { kind: 'plain', content: { type: 'text', text: `m${i}` } },
       });
     }
-    const a = await person(hub, alice, undefined, 2);
+    const a = await person(hub, alice, { pageSize: 2 });
     await a.engine.openThread(thread.id);
     const texts = () => a.state.$openThreadMessages.get().map((m) => m.text);
     expect(texts()).to.deep.equal(['m4', 'm5']);
