@@ -4,6 +4,9 @@
  */
 import { expect } from '@open-wc/testing';
 import { AdapterError, type ChatAdapter, type LiveEvent, type MessageBody } from '../../src/adapter/types.js';
+import { until } from '../until.js';
+
+export { until };
 
 /** Three users who share nothing yet; `maxUploadBytes` is the backend's blob limit, kept small for the test. */
 export interface AdapterWorld {
@@ -28,15 +31,6 @@ export const text = (t: string): MessageBody => ({ kind: 'plain', content: { typ
 
 export const textOf = (body: MessageBody): string | null =>
   body.kind === 'plain' && body.content.type === 'text' ? body.content.text : null;
-
-/** Resolves once `predicate` holds, polling every few ms; fails after `ms`. */
-export async function until(predicate: () => boolean, ms = 5000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A structurally valid protocol-v1 envelope (PROTOCOL.md): the backend checks the header, not the crypto. */
 export function fakeEnvelope(threadId: string, senderId: string, clientId: string, epoch = 1): string {

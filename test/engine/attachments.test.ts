@@ -6,18 +6,11 @@ import { AttachmentError } from '../../src/engine/attachments.js';
 import { type ChatState } from '../../src/state/chat-state.js';
 import { person } from './people.js';
 import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
+import { until } from '../until.js';
 
 const enc = new TextEncoder();
 const GPS_MARK = 'GPS-48.858370N-2.294481E';
 const FILE_NAME = 'eiffel-tower-holiday.jpg';
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function join(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

@@ -2,14 +2,7 @@ import { expect } from '@open-wc/testing';
 import { MemoryHub } from '../../src/adapter/memory.js';
 import { person } from './people.js';
 import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../until.js';
 
 describe('two people in an encrypted thread (engine, vaults and crypto real; backend in memory)', () => {
   afterEach(cleanUpVaults);

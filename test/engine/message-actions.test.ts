@@ -4,14 +4,7 @@ import { AdapterError, type ChatAdapter } from '../../src/adapter/types.js';
 import { ChatEngine } from '../../src/engine/engine.js';
 import { person as makePerson, type PersonOptions } from './people.js';
 import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../until.js';
 
 const running: ChatEngine[] = [];
 async function stopAll(): Promise<void> {

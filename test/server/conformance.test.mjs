@@ -7,7 +7,6 @@ import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,92 +97,87 @@ async function run(url) {
 
 const failedNames = (outcome) => outcome.results.filter((r) => !r.ok).map((r) => `${r.area}: ${r.what}`);
 
-describe(
-  'conformance suite against the reference server',
-  { skip: !existsSync(serverModule) && 'no demo/server/main.mjs yet' },
-  () => {
-    let server;
-    let dataDir;
-    const proxies = [];
+describe('conformance suite against the reference server', () => {
+  let server;
+  let dataDir;
+  const proxies = [];
 
-    before(async () => {
-      const { startServer } = await import(pathToFileURL(serverModule).href);
-      dataDir = await mkdtemp(join(tmpdir(), 'bm-conformance-'));
-      server = await startServer({
-        port: 0,
-        host: '127.0.0.1',
-        dataDir,
-        testHooks: true,
-        maxUploadBytes: MAX_UPLOAD,
-      });
+  before(async () => {
+    const { startServer } = await import(pathToFileURL(serverModule).href);
+    dataDir = await mkdtemp(join(tmpdir(), 'bm-conformance-'));
+    server = await startServer({
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      testHooks: true,
+      maxUploadBytes: MAX_UPLOAD,
     });
+  });
 
-    after(async () => {
-      for (const proxy of proxies) await proxy.close();
-      await server?.close();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    });
+  after(async () => {
+    for (const proxy of proxies) await proxy.close();
+    await server?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
 
-    test('the reference server passes every check', { timeout: 180000 }, async () => {
-      const outcome = await run(server.url);
-      assert.equal(outcome.failed, 0, outcome.output);
-      assert.equal(outcome.passed, allChecks.length, outcome.output);
-      assert.ok(allChecks.length >= 40, `only ${allChecks.length} checks`);
-    });
+  test('the reference server passes every check', { timeout: 180000 }, async () => {
+    const outcome = await run(server.url);
+    assert.equal(outcome.failed, 0, outcome.output);
+    assert.equal(outcome.passed, allChecks.length, outcome.output);
+    assert.ok(allChecks.length >= 40, `only ${allChecks.length} checks`);
+  });
 
-    test(
-      'the suite runs twice against one server (users are unique per run)',
-      { timeout: 180000 },
-      async () => {
-        const outcome = await runConformance({ url: server.url, log: () => {}, only: 'threads' });
-        assert.equal(outcome.failed, 0, JSON.stringify(outcome.results.filter((r) => !r.ok)));
+  test(
+    'the suite runs twice against one server (users are unique per run)',
+    { timeout: 180000 },
+    async () => {
+      const outcome = await runConformance({ url: server.url, log: () => {}, only: 'threads' });
+      assert.equal(outcome.failed, 0, JSON.stringify(outcome.results.filter((r) => !r.ok)));
+    },
+  );
+
+  test('a server that drops idempotency fails the idempotency checks', { timeout: 180000 }, async () => {
+    // Every plain message gets a fresh clientId on the way in, so repeats become new records.
+    const proxy = breakingProxy(server.url, {
+      rewriteRequest(req, body) {
+        if (req.method !== 'POST' || !/\/messages$/.test(new URL(req.url, 'http://x').pathname)) return null;
+        const json = JSON.parse(body.toString('utf8'));
+        if (json?.body?.kind !== 'plain') return null;
+        return Buffer.from(
+          JSON.stringify({ ...json, clientId: `rewritten-${randomBytes(6).toString('hex')}` }),
+        );
       },
-    );
+    });
+    proxies.push(proxy);
+    const outcome = await run(await proxy.listen());
+    const failed = failedNames(outcome);
+    assert.ok(failed.includes(IDEMPOTENCY), `"${IDEMPOTENCY}" did not fail:\n${outcome.output}`);
+    assert.ok(failed.includes(REPEAT), `"${REPEAT}" did not fail:\n${outcome.output}`);
+    assert.equal(outcome.results.length, allChecks.length, 'the suite stopped before its end');
+    assert.match(outcome.output, new RegExp(`\\d+ passed, ${outcome.failed} failed$`));
+    assert.ok(!failed.includes(NOSNIFF), 'an unrelated check failed');
+  });
 
-    test('a server that drops idempotency fails the idempotency checks', { timeout: 180000 }, async () => {
-      // Every plain message gets a fresh clientId on the way in, so repeats become new records.
+  test(
+    'a server that drops nosniff from blob downloads fails exactly the header check',
+    { timeout: 180000 },
+    async () => {
       const proxy = breakingProxy(server.url, {
-        rewriteRequest(req, body) {
-          if (req.method !== 'POST' || !/\/messages$/.test(new URL(req.url, 'http://x').pathname))
-            return null;
-          const json = JSON.parse(body.toString('utf8'));
-          if (json?.body?.kind !== 'plain') return null;
-          return Buffer.from(
-            JSON.stringify({ ...json, clientId: `rewritten-${randomBytes(6).toString('hex')}` }),
-          );
+        rewriteHeaders(req, headers) {
+          if (req.method === 'GET' && /\/blobs\/[^/]+$/.test(new URL(req.url, 'http://x').pathname)) {
+            delete headers['x-content-type-options'];
+          }
         },
       });
       proxies.push(proxy);
       const outcome = await run(await proxy.listen());
-      const failed = failedNames(outcome);
-      assert.ok(failed.includes(IDEMPOTENCY), `"${IDEMPOTENCY}" did not fail:\n${outcome.output}`);
-      assert.ok(failed.includes(REPEAT), `"${REPEAT}" did not fail:\n${outcome.output}`);
+      assert.deepEqual(failedNames(outcome), [NOSNIFF], outcome.output);
+      const line = outcome.output.split('\n').find((l) => l.startsWith(`FAIL ${NOSNIFF}`));
+      assert.match(line ?? '', /x-content-type-options/, 'the failure does not say which header');
       assert.equal(outcome.results.length, allChecks.length, 'the suite stopped before its end');
-      assert.match(outcome.output, new RegExp(`\\d+ passed, ${outcome.failed} failed$`));
-      assert.ok(!failed.includes(NOSNIFF), 'an unrelated check failed');
-    });
-
-    test(
-      'a server that drops nosniff from blob downloads fails exactly the header check',
-      { timeout: 180000 },
-      async () => {
-        const proxy = breakingProxy(server.url, {
-          rewriteHeaders(req, headers) {
-            if (req.method === 'GET' && /\/blobs\/[^/]+$/.test(new URL(req.url, 'http://x').pathname)) {
-              delete headers['x-content-type-options'];
-            }
-          },
-        });
-        proxies.push(proxy);
-        const outcome = await run(await proxy.listen());
-        assert.deepEqual(failedNames(outcome), [NOSNIFF], outcome.output);
-        const line = outcome.output.split('\n').find((l) => l.startsWith(`FAIL ${NOSNIFF}`));
-        assert.match(line ?? '', /x-content-type-options/, 'the failure does not say which header');
-        assert.equal(outcome.results.length, allChecks.length, 'the suite stopped before its end');
-      },
-    );
-  },
-);
+    },
+  );
+});
 
 describe('conformance suite without a backend', () => {
   test('says the test hook is off when POST /v1/test/users is 404', async () => {

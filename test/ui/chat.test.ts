@@ -5,14 +5,7 @@ import '../../src/bm-secure-chat.js';
 import type { BmSecureChat } from '../../src/bm-secure-chat.js';
 import { cleanUpVaults, trackDatabase, uniqueUserId } from '../vault/helpers.js';
 import { vaultDatabaseName } from '../../src/vault/index.js';
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../until.js';
 
 const XSS = '<img src=x onerror="window.__bmXss=1"><script>window.__bmXss=2</script>';
 

@@ -5,14 +5,9 @@ import '../../src/bm-secure-chat.js';
 import type { BmSecureChat } from '../../src/bm-secure-chat.js';
 import { vaultDatabaseName } from '../../src/vault/index.js';
 import { trackDatabase } from '../vault/helpers.js';
+import { until } from '../until.js';
 
-export async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { until };
 
 /**
  * The adapter with the server times of some messages replaced, by client id: a backend that holds history from
