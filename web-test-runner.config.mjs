@@ -78,7 +78,7 @@ export default {
   browsers,
   concurrency: 1,
   concurrentBrowsers: 2,
-  testsFinishTimeout: 10 * 60_000,
+  testsFinishTimeout: 5 * 60_000,
   browserStartTimeout: 120_000,
   testFramework: { config: { timeout: 60_000 } },
   middleware: [serveVectors],

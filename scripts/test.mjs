@@ -28,14 +28,26 @@ async function check(name, command, commandArgs, env = {}) {
   }
 }
 
+const readSummary = () =>
+  existsSync('.tmp/wtr-summary.json') ? JSON.parse(readFileSync('.tmp/wtr-summary.json', 'utf8')) : {};
+
 async function browserTests(label, wtrArgs, env = {}) {
   rmSync('.tmp/wtr-summary.json', { force: true });
-  const { code } = await runCapture('npx', ['web-test-runner', ...wtrArgs], {
-    env: { ...process.env, ...env },
-  });
-  const summary = existsSync('.tmp/wtr-summary.json')
-    ? JSON.parse(readFileSync('.tmp/wtr-summary.json', 'utf8'))
-    : {};
+  const runner = () =>
+    runCapture('npx', ['web-test-runner', ...wtrArgs], { env: { ...process.env, ...env } });
+  let { code } = await runner();
+  // A page that never reported (the browser stalled) is not a test result: when that is the only failure, the
+  // set runs once more, and the output says so. A failed assertion is never retried.
+  const first = readSummary();
+  const stalledOnly =
+    Object.values(first).some((c) => c.stalledFiles > 0) &&
+    Object.values(first).every((c) => c.failed === c.stalledFiles);
+  if (code !== 0 && stalledOnly) {
+    lines.push(`${label}: a test page stopped answering (no test failed); the set ran a second time`);
+    rmSync('.tmp/wtr-summary.json', { force: true });
+    ({ code } = await runner());
+  }
+  const summary = readSummary();
   let counted = 0;
   for (const [browser, c] of Object.entries(summary)) {
     totals.passed += c.passed;

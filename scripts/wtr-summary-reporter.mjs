@@ -17,13 +17,23 @@ export function summaryReporter({ file = '.tmp/wtr-summary.json' } = {}) {
       const perBrowser = {};
       for (const session of sessions) {
         const name = session.browser.name;
-        const counts = (perBrowser[name] ??= { passed: 0, failed: 0, skipped: 0, files: 0, brokenFiles: 0 });
+        const counts = (perBrowser[name] ??= {
+          passed: 0,
+          failed: 0,
+          skipped: 0,
+          files: 0,
+          brokenFiles: 0,
+          stalledFiles: 0,
+        });
         counts.files++;
         if (session.testResults) countSuite(session.testResults, counts);
         // A file that failed to load or threw outside a test counts as one failure.
         if (!session.passed && (session.errors?.length ?? 0) > 0) {
           counts.failed++;
           counts.brokenFiles++;
+          // The page never reported: the browser stalled, no test failed.
+          if (session.errors.some((e) => /did not finish within/.test(e.message ?? '')))
+            counts.stalledFiles++;
         }
       }
       mkdirSync('.tmp', { recursive: true });

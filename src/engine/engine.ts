@@ -110,7 +110,7 @@ export class ChatEngine implements ChatActions {
       cursor = page.next ?? undefined;
     } while (cursor);
     this.subscribe();
-    void this.outbox.flush();
+    this.outbox.flushLater();
     // Someone may seal a thread's next epoch to us before we touch it: publish this device's keys now.
     if (
       session.capabilities.encryptionEnabled &&
@@ -132,7 +132,7 @@ export class ChatEngine implements ChatActions {
       after: this.lastCursor,
       onConnectionChange: (connection) => {
         this.state.$connection.set(connection);
-        if (connection === 'live' || connection === 'polling') void this.outbox.flush();
+        if (connection === 'live' || connection === 'polling') this.outbox.flushLater();
       },
     });
   }

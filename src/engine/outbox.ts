@@ -54,6 +54,7 @@ export class Outbox {
   private flushing: Promise<void> | null = null;
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
   private readonly listeners = new Set<OutboxListener>();
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
@@ -94,6 +95,7 @@ export class Outbox {
 
   /** Sends every pending item. Concurrent calls share one pass, and ask for another when they overlap. */
   flush(): Promise<void> {
+    this.stopped = false;
     if (this.flushing) {
       this.again = true;
       return this.flushing;
@@ -111,7 +113,18 @@ export class Outbox {
     return this.flushing;
   }
 
+  /**
+   * A flush nobody waits for (start, reconnect, a backoff timer). When the store cannot be read (the vault is
+   * closing, storage is busy) the items stay where they are and the pass is tried again later, unless stopped.
+   */
+  flushLater(): void {
+    this.flush().catch(() => {
+      if (!this.stopped) this.schedule(this.maxDelayMs);
+    });
+  }
+
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -158,10 +171,11 @@ export class Outbox {
   }
 
   private schedule(delayMs: number): void {
+    if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.flush();
+      this.flushLater();
     }, delayMs);
   }
 

@@ -151,4 +151,36 @@ describe('Outbox', () => {
     await Promise.all([outbox.flush(), outbox.flush(), outbox.flush()]);
     expect(backend.calls).to.deep.equal(['c0', 'c1', 'c2', 'c3', 'c4']);
   });
+
+  it('tries a background pass again later when the store cannot be read, and not at all once stopped', async () => {
+    const store = new MemoryStore();
+    await store.put({ ...item('kept'), attempts: 0, status: 'pending' });
+    const backend = new Backend();
+    let unreadable = 1;
+    const flaky: OutboxStore = {
+      list: () =>
+        unreadable-- > 0 ? Promise.reject(new Error('The vault connection is closed')) : store.list(),
+      put: (i) => store.put(i),
+      delete: (id) => store.delete(id),
+    };
+    const rejections: unknown[] = [];
+    const onRejection = (event: PromiseRejectionEvent) => rejections.push(event.reason);
+    window.addEventListener('unhandledrejection', onRejection);
+    try {
+      const outbox = new Outbox(flaky, backend, { maxDelayMs: 30 });
+      outbox.flushLater();
+      for (let i = 0; i < 100 && backend.stored.size === 0; i++) await tick(10);
+      expect([...backend.stored.keys()]).to.deep.equal(['kept']);
+
+      await store.put({ ...item('after-stop'), attempts: 0, status: 'pending' });
+      unreadable = 1;
+      outbox.flushLater();
+      outbox.stop();
+      await tick(100);
+      expect(backend.calls).to.deep.equal(['kept']);
+      expect(rejections).to.deep.equal([]);
+    } finally {
+      window.removeEventListener('unhandledrejection', onRejection);
+    }
+  });
 });
