@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { startServer } from '../../demo/server/main.mjs';
+import { demoPages } from './demo-pages.mjs';
 
 const host = '127.0.0.1';
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,6 +19,8 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
  * @param {string} [options.dataDir] the server's data folder; without one, a temporary folder removed on close
  * @param {boolean} [options.testHooks] offer POST /v1/test/users (PROTOCOL.md 2.12); 127.0.0.1 only
  * @param {boolean} [options.quiet] no Vite or request output
+ * @param {boolean} [options.watch] reload open pages when a source file changes; tests turn it off, so that an
+ *   edit elsewhere in the checkout does not reload a page mid-test
  * @param {import('vite').PluginOption[]} [options.plugins] more Vite plugins (e.g. middleware for a page)
  * @returns {Promise<{ url: string, serverUrl: string, dataDir: string, close: () => Promise<void> }>}
  */
@@ -27,6 +30,7 @@ export async function startDemoSite({
   dataDir,
   testHooks = true,
   quiet = false,
+  watch = true,
   plugins = [],
 } = {}) {
   const ownDataDir = dataDir === undefined;
@@ -39,10 +43,11 @@ export async function startDemoSite({
       root,
       logLevel: quiet ? 'silent' : 'info',
       clearScreen: false,
-      server: { host, port, strictPort: false, open: false },
+      server: { host, port, strictPort: false, open: false, ...(watch ? {} : { hmr: false, watch: null }) },
       appType: 'mpa',
       define: { __BM_SERVER_URL__: JSON.stringify(backend.url) },
-      plugins,
+      // The strict-CSP page's header and the one-tag page's sign-in (scripts/lib/demo-pages.mjs).
+      plugins: [demoPages(backend.url), ...plugins],
     });
     await vite.listen();
   } catch (error) {
