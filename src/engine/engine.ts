@@ -19,6 +19,7 @@ import type { TimelineEvent, TimelineFailure } from '../state/timeline.js';
 import { trackTyping, type TypingTracker } from '../state/typing.js';
 import { Outbox, type OutboxStore } from './outbox.js';
 import type { Attachments, FileCrypto } from './attachments.js';
+import type { TrustActions } from './trust.js';
 
 /**
  * The encrypted-thread half of the engine. It lives in the lazily loaded crypto chunk: a page whose users
@@ -38,6 +39,8 @@ export interface ThreadSecurity {
   prepare?(): Promise<void>;
   /** Attachment crypto: metadata stripping, Cobblestone-256 and the plaintext hash. */
   readonly files?: FileCrypto;
+  /** Safety numbers, verification and key changes. */
+  readonly trust?: TrustActions;
 }
 
 export interface EngineOptions {
@@ -271,9 +274,20 @@ export class ChatEngine implements ChatActions {
         content,
       },
     ]);
-    const body: MessageBody = thread.encrypted
-      ? await (await this.loadSecurity()).seal(thread, clientId, content)
-      : { kind: 'plain', content };
+    let body: MessageBody;
+    try {
+      body = thread.encrypted
+        ? await (await this.loadSecurity()).seal(thread, clientId, content)
+        : { kind: 'plain', content };
+    } catch (error) {
+      // Nothing was queued (a key change to look at first, a key that cannot be fetched): not shown as sending.
+      const events = this.state.$events.get()[threadId] ?? [];
+      this.state.$events.setKey(
+        threadId,
+        events.filter((event) => event.clientId !== clientId),
+      );
+      throw error;
+    }
     await this.outbox.enqueue({ clientId, threadId, body, createdAt: this.now().toISOString() });
   }
 
@@ -394,6 +408,13 @@ export class ChatEngine implements ChatActions {
 
   async openAttachment(threadId: ThreadId, clientId: ClientMessageId): Promise<Blob> {
     return (await this.attachments()).open(threadId, clientId);
+  }
+
+  /** Safety numbers, verification and key changes, from the crypto chunk. */
+  async trust(): Promise<TrustActions> {
+    const { trust } = await this.loadSecurity();
+    if (!trust) throw new AdapterError('encryption-disabled', 'Verification is not available in this widget');
+    return trust;
   }
 
   async enableEncryption(threadId: ThreadId): Promise<void> {

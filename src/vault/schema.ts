@@ -46,6 +46,8 @@ export type KeyChange = {
   seenAt: number;
   /** The user had verified the previous key: sending must stop until they look at the change. */
   wasVerified: boolean;
+  /** When the user looked at the change and chose (verified the new key, or accepted it unverified). */
+  resolvedAt?: number;
 };
 
 export interface PinnedDevice {

@@ -15,6 +15,7 @@ import {
   generateIdentityKeyPair,
   importEcdsaPublicSpki,
   openEnvelope,
+  safetyNumber,
   openSealedEpochKey,
   parseAnnouncement,
   sealEnvelope,
@@ -27,9 +28,11 @@ import {
   type EpochReason,
   type SealTarget,
 } from '../../crypto/index.js';
-import type { DeviceRecord, PinnedDevice, Vault } from '../../vault/index.js';
+import type { DeviceRecord, PeerRecord, PinnedDevice, Vault } from '../../vault/index.js';
 import type { TimelineFailure } from '../../state/timeline.js';
+import type { PeerTrust } from '../../state/key-changes.js';
 import type { ThreadSecurity } from '../engine.js';
+import { TrustError, type ContactSafetyNumber, type TrustActions } from '../trust.js';
 import { fileCrypto } from './attachment-crypto.js';
 
 const ROTATE_AFTER_MESSAGES = 100;
@@ -40,9 +43,31 @@ export interface ThreadSecurityOptions {
   vault: Vault;
   userId: string;
   now?: () => number;
-  /** A pinned contact's identity key changed (trust on first use). */
-  onKeyChange?: (userId: string, wasVerified: boolean) => void;
+  /**
+   * A pinned contact's identity key or signed device list changed, or the server listed a device their identity
+   * never signed (`untrusted-device`, ignored). `wasVerified`: the contact had been verified.
+   */
+  onKeyChange?: (userId: string, wasVerified: boolean, kind: KeyChangeKind) => void;
+  /** A contact's trust state changed (pinned, verified, changed, settled): feeds the UI's key-change store. */
+  onTrust?: (userId: string, trust: PeerTrust) => void;
 }
+
+export type KeyChangeKind = 'identity' | 'devices' | 'untrusted-device';
+
+const sameDevices = (a: PinnedDevice[], b: PinnedDevice[]) =>
+  a.length === b.length &&
+  a.every((d) =>
+    b.some((e) => e.deviceId === d.deviceId && e.signingKey === d.signingKey && e.hpkeKey === d.hpkeKey),
+  );
+
+/** The last identity change, while the user has not looked at it. */
+const openChange = (peer: PeerRecord) => {
+  const last = peer.keyChanges.at(-1);
+  return last && !last.resolvedAt ? last : null;
+};
+
+/** A verified contact's key changed and the user has not chosen: nothing may be sealed to them. */
+const blocksSending = (peer: PeerRecord) => !peer.verified && !!openChange(peer)?.wasVerified;
 
 /** Verified devices of one user, as their identity key signed them. */
 interface TrustedDevices {
@@ -50,11 +75,16 @@ interface TrustedDevices {
   signingKeys: Map<string, CryptoKey>;
 }
 
-export class EncryptedThreads implements ThreadSecurity {
+export class EncryptedThreads implements ThreadSecurity, TrustActions {
   private device: Promise<DeviceRecord> | null = null;
   private readonly trusted = new Map<string, Promise<TrustedDevices>>();
+  /** When a contact's signed device list last changed (this page's life), until the user dismisses it. */
+  private readonly deviceChanges = new Map<string, number>();
+  /** Unsigned devices the server listed, per contact, already reported. */
+  private readonly untrusted = new Map<string, Set<string>>();
   private readonly now: () => number;
   readonly files = fileCrypto;
+  readonly trust: TrustActions = this;
 
   constructor(private readonly options: ThreadSecurityOptions) {
     this.now = options.now ?? Date.now;
@@ -86,9 +116,9 @@ export class EncryptedThreads implements ThreadSecurity {
 
   /**
    * A user's devices that their identity key signed. The identity key is pinned on first sight (trust on first
-   * use). A changed key is reported through onKeyChange and fails this lookup; the vault then pins the new key
-   * with the change recorded, so the next lookup trusts it. Holding a verified contact's threads until the user
-   * has looked at the change is the UI's part, from that record.
+   * use). A changed key or device list is pinned with the change recorded and reported through onKeyChange; the
+   * devices are used for reading, and for sealing unless the contact was verified and the user has not chosen
+   * yet (see `recipients`). A device the server lists without the identity's signature is ignored and reported.
    */
   private devicesOf(userId: string): Promise<TrustedDevices> {
     let pending = this.trusted.get(userId);
@@ -111,11 +141,24 @@ export class EncryptedThreads implements ThreadSecurity {
       hpkeKey: toBase64Url(d.hpkeKey),
     }));
     if (userId !== this.options.userId) {
-      const pin = await this.options.vault.peers.pin(userId, bundle.identityKey, devices, this.now());
+      const { peers } = this.options.vault;
+      const before = await peers.get(userId);
+      const pin = await peers.pin(userId, bundle.identityKey, devices, this.now());
+      const unsigned = bundle.devices
+        .filter((d) => !devices.some((s) => sameDevices([s], [d])))
+        .map((d) => d.deviceId);
+      const reported = this.untrusted.get(userId) ?? new Set<string>();
+      const fresh = unsigned.filter((id) => !reported.has(id));
+      for (const id of fresh) reported.add(id);
+      this.untrusted.set(userId, reported);
       if (pin.status === 'changed') {
-        this.options.onKeyChange?.(userId, pin.wasVerified);
-        throw new CryptoError('signature-invalid', `The identity key of ${userId} changed`);
+        this.options.onKeyChange?.(userId, pin.wasVerified, 'identity');
+      } else if (before && !sameDevices(before.devices, devices)) {
+        this.deviceChanges.set(userId, this.now());
+        this.options.onKeyChange?.(userId, pin.peer.verified, 'devices');
       }
+      if (fresh.length) this.options.onKeyChange?.(userId, pin.peer.verified, 'untrusted-device');
+      this.publish(pin.peer);
     }
     const signingKeys = new Map<string, CryptoKey>();
     for (const device of list.devices) {
@@ -128,16 +171,82 @@ export class EncryptedThreads implements ThreadSecurity {
     return (await this.devicesOf(userId)).signingKeys.get(deviceId) ?? null;
   }
 
-  /** Every device of every participant: who a new epoch is sealed to. */
+  /**
+   * Every device of every participant: who a new epoch is sealed to. Refuses (`key-change-unresolved`) while a
+   * verified participant's key change waits for the user, so nothing is sealed, and so nothing sent, there.
+   */
   private async recipients(thread: Thread): Promise<SealTarget[]> {
     const targets: SealTarget[] = [];
     for (const participant of thread.participants) {
       this.trusted.delete(participant.userId); // refresh device lists before sealing
       const { devices } = await this.devicesOf(participant.userId);
+      const peer = await this.options.vault.peers.get(participant.userId);
+      if (peer && blocksSending(peer)) throw new TrustError('key-change-unresolved', participant.userId);
       for (const device of devices)
         targets.push({ recipientId: device.deviceId, hpkeKey: fromBase64Url(device.hpkeKey) });
     }
     return targets;
+  }
+
+  /** What the UI shows for a contact, from the pinned record and this page's reports. */
+  private publish(peer: PeerRecord): void {
+    const identity = openChange(peer);
+    const devicesAt = this.deviceChanges.get(peer.userId);
+    const trust: PeerTrust = {
+      verified: peer.verified,
+      change: identity
+        ? { kind: 'identity', blocking: blocksSending(peer), seenAt: identity.seenAt }
+        : devicesAt
+          ? { kind: 'devices', blocking: false, seenAt: devicesAt }
+          : null,
+      untrustedDevices: [...(this.untrusted.get(peer.userId) ?? [])],
+    };
+    this.options.onTrust?.(peer.userId, trust);
+  }
+
+  private async pinned(userId: string): Promise<PeerRecord> {
+    const peer = await this.options.vault.peers.get(userId);
+    if (!peer) throw new TrustError('not-pinned', userId);
+    return peer;
+  }
+
+  async safetyNumber(userId: string): Promise<ContactSafetyNumber> {
+    const device = await this.ensureDevice();
+    this.trusted.delete(userId); // show the number of the key the server gives now
+    await this.devicesOf(userId);
+    const peer = await this.pinned(userId);
+    const number = await safetyNumber(
+      { identityKey: device.identity.publicKey, userId: this.options.userId },
+      { identityKey: await importEcdsaPublicSpki(fromBase64Url(peer.identityKey)), userId },
+    );
+    return { ...number, identityKey: peer.identityKey };
+  }
+
+  async setVerified(userId: string, verified: boolean, identityKey?: string): Promise<void> {
+    const peer = await this.pinned(userId);
+    if (identityKey !== undefined && peer.identityKey !== identityKey)
+      throw new TrustError('key-changed', userId);
+    const { peers } = this.options.vault;
+    if (verified) await this.settle(peer);
+    this.deviceChanges.delete(userId);
+    this.publish(await peers.setVerified(userId, verified));
+  }
+
+  async acceptKeyChange(userId: string): Promise<void> {
+    this.deviceChanges.delete(userId);
+    this.publish(await this.settle(await this.pinned(userId)));
+  }
+
+  /** Marks the open key change as looked at. */
+  private async settle(peer: PeerRecord): Promise<PeerRecord> {
+    const last = openChange(peer);
+    if (!last) return peer;
+    const settled = {
+      ...peer,
+      keyChanges: [...peer.keyChanges.slice(0, -1), { ...last, resolvedAt: this.now() }],
+    };
+    await this.options.vault.peers.put(settled);
+    return settled;
   }
 
   private async createEpoch(thread: Thread, epoch: number, reason: EpochReason): Promise<CryptoKey> {
@@ -234,6 +343,8 @@ export class EncryptedThreads implements ThreadSecurity {
 
   async prepare(): Promise<void> {
     await this.ensureDevice();
+    // Verified badges and open key changes from earlier visits.
+    for (const peer of await this.options.vault.peers.list()) this.publish(peer);
   }
 
   async start(thread: Thread): Promise<void> {
