@@ -53,6 +53,11 @@ export default defineConfig(({ mode }): UserConfig => {
         output: {
           chunkFileNames: embed ? 'chunks/[name]-[hash].js' : '[name].js',
           minify: true,
+          // Everything the entry imports statically is one file, the entry itself: without this, Rolldown moves
+          // what the entry shares with a lazy chunk (Lit, for one) into a common chunk the entry must load first.
+          ...(embed
+            ? { codeSplitting: { groups: [{ name: 'bm-secure-chat', tags: ['$initial' as const] }] } }
+            : {}),
         },
       },
     },

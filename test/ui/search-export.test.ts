@@ -187,9 +187,9 @@ describe('<bm-secure-chat> export', () => {
   async function openExport(el: BmSecureChat) {
     const root = el.shadowRoot!;
     root.querySelector<HTMLButtonElement>('[part~="export-button"]')!.click();
-    const dialog = root.querySelector<HTMLDialogElement>('[part~="export-dialog"]')!;
-    expect(dialog.open).to.equal(true);
-    return dialog;
+    // The dialog loads on first use.
+    await until(() => !!root.querySelector<HTMLDialogElement>('[part~="export-dialog"]')?.open);
+    return root.querySelector<HTMLDialogElement>('[part~="export-dialog"]')!;
   }
 
   it('downloads a standalone HTML page with every message and no live markup from the payloads', async () => {

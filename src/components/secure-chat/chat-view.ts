@@ -11,7 +11,7 @@ import type { AttachmentController } from './attachments.js';
 import { composer, type ComposerController } from './composer.js';
 import type { MessageActionsController } from './message-actions.js';
 import { displayName, messageList } from './message-list.js';
-import type { ThreadExportController } from './export-dialog.js';
+import type { ThreadExportController } from './export.js';
 import { lock } from './icons.js';
 import type { ThreadSearchController } from './search.js';
 import type { ThreadListController } from './thread-list.js';
@@ -38,7 +38,7 @@ export interface ChatViewModel {
   threadList: ThreadListController;
   /** Search of the open thread on this device (search.ts). */
   search: ThreadSearchController;
-  /** Export of the open thread (export-dialog.ts). */
+  /** Export of the open thread (export.ts). */
   exporter: ThreadExportController;
   /** Who is typing in the open thread, by user id. */
   typing: readonly UserId[];

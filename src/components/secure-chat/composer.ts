@@ -16,8 +16,9 @@ import type { Strings } from '../../i18n/strings.js';
 import { fillIsolated } from '../../i18n/template.js';
 import type { ChatActions } from '../../state/actions.js';
 import type { MessageView } from '../../state/timeline.js';
+import { LazyPart } from './lazy.js';
 import { quoteText, senderName } from './message-actions.js';
-import { MentionAutocomplete, type MentionCandidate } from './mention-autocomplete.js';
+import type { MentionAutocomplete, MentionCandidate } from './mention-autocomplete.js';
 
 export interface ComposerModel {
   t: Strings;
@@ -54,7 +55,9 @@ export class ComposerController implements ReactiveController {
   private mode: Mode | null = null;
   /** Display name as inserted in the draft, to user id. */
   private readonly chosen = new Map<string, UserId>();
-  readonly mentions = new MentionAutocomplete();
+  /** The suggestion list, loaded when a draft first holds an `@`. */
+  mentions: MentionAutocomplete | null = null;
+  private readonly mentionPart: LazyPart<typeof import('./mention-autocomplete.js')>;
   /** After the next update: focus the field (null) and put the caret here (a number). */
   private focusAt: number | null | undefined;
 
@@ -63,6 +66,7 @@ export class ComposerController implements ReactiveController {
     private readonly options: ComposerOptions,
   ) {
     host.addController(this);
+    this.mentionPart = new LazyPart(host, () => import('./mention-autocomplete.js'));
   }
 
   hostConnected(): void {}
@@ -108,7 +112,7 @@ export class ComposerController implements ReactiveController {
   cancel(): void {
     if (this.mode?.kind === 'edit') this.cancelEdit();
     this.mode = null;
-    this.mentions.close();
+    this.mentions?.close();
     this.focus(null);
   }
 
@@ -120,7 +124,7 @@ export class ComposerController implements ReactiveController {
     ];
     this.mode = null;
     this.chosen.clear();
-    this.mentions.close();
+    this.mentions?.close();
     this.host.requestUpdate();
     const target: ClientMessageId | undefined = mode?.target.clientId;
     if (mode?.kind === 'edit') {
@@ -136,7 +140,7 @@ export class ComposerController implements ReactiveController {
   /** Keys for the suggestions and the mode; true when the key was used here. */
   keydown(event: KeyboardEvent): boolean {
     if (event.isComposing) return false;
-    const used = this.mentions.key(event.key);
+    const used = this.mentions?.key(event.key) ?? false;
     if (used !== false) {
       event.preventDefault();
       if (used !== true) this.choose(used);
@@ -153,12 +157,29 @@ export class ComposerController implements ReactiveController {
 
   /** After typing: opens or narrows the suggestions for an `@` before the caret. */
   typed(input: HTMLTextAreaElement, people: readonly MentionCandidate[]): void {
-    const wasOpen = this.mentions.open;
-    this.mentions.update(input.value, input.selectionStart ?? input.value.length, people);
-    if (wasOpen || this.mentions.open) this.host.requestUpdate();
+    const mentions = this.mentions;
+    if (!mentions) {
+      if (input.value.includes('@')) void this.loadMentions(input, people);
+      return;
+    }
+    const wasOpen = mentions.open;
+    mentions.update(input.value, input.selectionStart ?? input.value.length, people);
+    if (wasOpen || mentions.open) this.host.requestUpdate();
+  }
+
+  /** Loads the suggestions, then looks at the field as it is by then (if it still has focus). */
+  private async loadMentions(input: HTMLTextAreaElement, people: readonly MentionCandidate[]): Promise<void> {
+    try {
+      const { MentionAutocomplete } = await this.mentionPart.use();
+      this.mentions ??= new MentionAutocomplete();
+    } catch {
+      return; // Suggestions are a convenience: typing the name still works.
+    }
+    if ((input.getRootNode() as ShadowRoot).activeElement === input) this.typed(input, people);
   }
 
   choose(person: MentionCandidate): void {
+    if (!this.mentions) return;
     const { text, caret } = this.mentions.insert(this.options.draft.get(), person);
     this.chosen.set(person.displayName, person.userId);
     this.options.draft.set(text);
@@ -166,7 +187,7 @@ export class ComposerController implements ReactiveController {
   }
 
   closeMentions(): void {
-    if (!this.mentions.open) return;
+    if (!this.mentions?.open) return;
     this.mentions.close();
     this.host.requestUpdate();
   }
@@ -218,7 +239,7 @@ export function composer(model: ComposerModel, handlers: ComposerHandlers): Temp
       handlers.send();
     }}
   >
-    ${modes.modeBar(model)} ${modes.mentions.render(t, (person) => modes.choose(person))} ${model.attach}
+    ${modes.modeBar(model)} ${modes.mentions?.render(t, (person) => modes.choose(person))} ${model.attach}
     <textarea
       part="input"
       rows="2"
@@ -226,8 +247,8 @@ export function composer(model: ComposerModel, handlers: ComposerHandlers): Temp
       placeholder=${t.composerLabel}
       aria-describedby=${modes.modeFor(model.thread.id) ? 'composer-mode' : nothing}
       aria-autocomplete="list"
-      aria-controls=${modes.mentions.open ? 'mention-list' : nothing}
-      aria-activedescendant=${modes.mentions.activeId ?? nothing}
+      aria-controls=${modes.mentions?.open ? 'mention-list' : nothing}
+      aria-activedescendant=${modes.mentions?.activeId ?? nothing}
       .value=${live(model.draft)}
       @input=${onInput}
       @keydown=${onKeydown}

@@ -1,6 +1,7 @@
 /**
- * Export of the open thread from the browser, as JSON or as a standalone HTML page: the header button, the
- * dialog that says what the file holds, and the download. The builders (src/state/export.ts) load on first use.
+ * Export of the open thread from the browser, as JSON or as a standalone HTML page: the dialog that says what the
+ * file holds, and the download. Loaded with the first click of the header button (export.ts); the builders
+ * (src/state/export.ts) load with the first download.
  */
 import { html, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Thread } from '../../adapter/types.js';
@@ -8,7 +9,8 @@ import type { Strings } from '../../i18n/strings.js';
 import { dateTimeLabel, fileSizeLabel } from '../../i18n/intl.js';
 import { fill } from '../../i18n/template.js';
 import type { ChatContextValue } from '../../state/context.js';
-import { downloadIcon } from './icons.js';
+
+export { styles } from './export-dialog.styles.js';
 
 /** Saves `text` as a file through an `<a download>` on an object URL (no server involved). */
 export function saveFile(root: ParentNode, text: string, type: string, name: string): void {
@@ -27,7 +29,7 @@ export function saveFile(root: ParentNode, text: string, type: string, name: str
 /** A ceiling on history pages fetched for one export, in case a backend never says "no more". */
 const MAX_PAGES = 10_000;
 
-export class ThreadExportController {
+export class ExportDialog {
   private busy = false;
 
   constructor(
@@ -36,23 +38,8 @@ export class ThreadExportController {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  private dialog(): HTMLDialogElement | null {
+  dialog(): HTMLDialogElement | null {
     return this.host.renderRoot.querySelector('dialog[part~="export-dialog"]');
-  }
-
-  /** The header button that opens the export dialog. */
-  button(t: Strings): TemplateResult {
-    return html`<button
-      part="export-button"
-      type="button"
-      class="icon-button"
-      aria-label=${t.exportOpen}
-      title=${t.exportOpen}
-      aria-haspopup="dialog"
-      @click=${() => this.dialog()?.showModal()}
-    >
-      ${downloadIcon()}
-    </button>`;
   }
 
   /** Fetches the rest of the thread's history, so the file holds the whole thread and not only the last page. */

@@ -1,10 +1,13 @@
 /**
  * Mention suggestions in the composer: typing `@` and letters lists the thread's people whose name starts
  * with them (a listbox the text field points into with aria-activedescendant, so focus stays in the field).
+ * Loaded when a draft first holds an `@` (composer.ts).
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
+
+export { styles } from './mention-autocomplete.styles.js';
 
 export interface MentionCandidate {
   userId: UserId;

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** Message menus, reactions, reply quotes, receipts, older history, and the composer's modes and mentions. */
+/** Reactions, reply quotes, receipts, older history, the composer's modes (the menu and mentions bring their own). */
 export const messageActionsStyles = css`
   [part~='message']:focus {
     outline: 2px solid var(--bm-color-accent);
@@ -18,7 +18,6 @@ export const messageActionsStyles = css`
     line-height: 1;
   }
 
-  [part~='actions-menu'],
   [part~='reactions'] {
     display: flex;
     flex-wrap: wrap;
@@ -26,12 +25,6 @@ export const messageActionsStyles = css`
     margin-block-start: calc(var(--bm-space) / 3);
   }
 
-  [part~='actions-menu'] {
-    flex-basis: 100%;
-    justify-content: flex-end;
-  }
-
-  [part~='actions-menu'] button,
   [part~='reaction'],
   [part~='load-older'] {
     padding-inline: calc(var(--bm-space) * 0.75);
@@ -39,11 +32,6 @@ export const messageActionsStyles = css`
     background: var(--bm-color-bg);
   }
 
-  [part~='actions-menu'] .emoji {
-    font-size: 1.25em;
-  }
-
-  [part~='actions-menu'] [aria-checked='true'],
   [part~='reaction'][aria-pressed='true'] {
     border-color: var(--bm-color-accent);
     box-shadow: inset 0 0 0 1px var(--bm-color-accent);
@@ -99,8 +87,7 @@ export const messageActionsStyles = css`
     flex-wrap: wrap;
   }
 
-  [part~='composer-mode'],
-  [part~='mention-list'] {
+  [part~='composer-mode'] {
     flex-basis: 100%;
     box-sizing: border-box;
     font-size: 0.875em;
@@ -123,30 +110,5 @@ export const messageActionsStyles = css`
   .composer-mode .quote-text {
     flex: 1;
     min-inline-size: 0;
-  }
-
-  [part~='mention-list'] {
-    max-block-size: 14rem;
-    overflow-y: auto;
-    border: 1px solid var(--bm-color-border);
-    border-radius: var(--bm-radius);
-    background: var(--bm-color-bg);
-  }
-
-  [part~='mention-option'] {
-    display: flex;
-    align-items: center;
-    min-block-size: 44px;
-    padding-inline: var(--bm-space);
-    cursor: pointer;
-  }
-
-  [part~='mention-option'][aria-selected='true'] {
-    background: var(--bm-color-accent);
-    color: var(--bm-color-bg);
-  }
-
-  .delete-dialog form {
-    margin: 0;
   }
 `;

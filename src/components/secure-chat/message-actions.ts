@@ -1,7 +1,7 @@
 /**
- * What a reader can do with one message and what they see around it: the actions menu (Reply, React, and for
- * the sender Edit and Delete), the confirmation before a delete, the reactions under a message, the quote of
- * the message a reply answers, the sent and read state of one's own messages, and older history.
+ * What a reader can do with one message and what they see around it: the button of the actions menu (the menu
+ * and the delete confirmation load on its first press: message-menu.ts), the reactions under a message, the
+ * quote of the message a reply answers, the sent and read state of one's own messages, and older history.
  * Everything a user supplied (names, quoted text, even a reaction's "emoji") goes through Lit text bindings.
  */
 import {
@@ -18,10 +18,9 @@ import type { ChatActions } from '../../state/actions.js';
 import type { ChatState } from '../../state/chat-state.js';
 import type { MessageView } from '../../state/timeline.js';
 import type { ComposerController } from './composer.js';
+import { LazyPart } from './lazy.js';
 import { displayName, type MessageListModel } from './message-list.js';
-
-/** The reactions the menu offers; others that arrive from other clients are shown too. */
-export const REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🎉'];
+import type { MessageMenu } from './message-menu.js';
 
 type Host = ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment };
 
@@ -61,9 +60,9 @@ function showRow(row: HTMLElement): void {
 const rowSelector = (clientId: string) => `[part~="message"][data-client-id="${CSS.escape(clientId)}"]`;
 
 export class MessageActionsController implements ReactiveController {
-  /** The message whose menu is open, and whether it shows the reactions. */
-  private menu: { id: ClientMessageId; reacting: boolean } | null = null;
-  private deleting: ClientMessageId | null = null;
+  private readonly menuPart: LazyPart<typeof import('./message-menu.js')>;
+  /** The menus and the delete confirmation, once loaded. */
+  private menu: MessageMenu | null = null;
   private afterUpdate: Array<() => void> = [];
   private loadingOlder: ThreadId | null = null;
   private unlisten: (() => void) | null = null;
@@ -78,6 +77,7 @@ export class MessageActionsController implements ReactiveController {
     private readonly options: MessageActionsOptions,
   ) {
     host.addController(this);
+    this.menuPart = new LazyPart(host, () => import('./message-menu.js'));
   }
 
   hostConnected(): void {
@@ -121,73 +121,14 @@ export class MessageActionsController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private focusRow(clientId: ClientMessageId, part?: string): void {
+  private readonly focusRow = (clientId: ClientMessageId, part?: string): void => {
     const row = this.root.querySelector<HTMLElement>(rowSelector(clientId));
     if (row && !part) return showRow(row);
     (row?.querySelector<HTMLElement>(`[part~="${part}"]`) ?? this.input())?.focus();
-  }
+  };
 
   private input(): HTMLElement | null {
     return this.root.querySelector('[part~="input"]');
-  }
-
-  // The menu
-
-  private closeMenu(refocus: boolean): void {
-    const id = this.menu?.id;
-    this.menu = null;
-    this.update(refocus && id ? () => this.focusRow(id, 'actions-button') : undefined);
-  }
-
-  private focusFirstItem = () =>
-    this.root.querySelector<HTMLElement>('[part~="actions-menu"] button')?.focus();
-
-  private toggleMenu(message: MessageView): void {
-    if (this.menu?.id === message.clientId) return this.closeMenu(true);
-    this.menu = { id: message.clientId, reacting: false };
-    this.update(this.focusFirstItem);
-  }
-
-  /** Arrow keys, Home and End move through the items; Escape closes and goes back to the button; Tab leaves. */
-  private readonly onMenuKeydown = (event: KeyboardEvent) => {
-    const menu = event.currentTarget as HTMLElement;
-    const items = [...menu.querySelectorAll<HTMLElement>('button')];
-    const index = items.indexOf(event.target as HTMLElement);
-    const rtl = getComputedStyle(menu).direction === 'rtl';
-    const step: Record<string, number> = {
-      ArrowDown: 1,
-      ArrowUp: -1,
-      ArrowRight: rtl ? -1 : 1,
-      ArrowLeft: rtl ? 1 : -1,
-    };
-    let next: HTMLElement | undefined;
-    if (event.key in step) next = items[(index + step[event.key]! + items.length) % items.length];
-    else if (event.key === 'Home') next = items[0];
-    else if (event.key === 'End') next = items.at(-1);
-    else if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      return this.closeMenu(true);
-    } else if (event.key === 'Tab') return this.closeMenu(false);
-    if (!next) return;
-    event.preventDefault();
-    next.focus();
-  };
-
-  /** Focus left the menu for good (checked once the event is over: a re-render of the menu moves focus too). */
-  private readonly onMenuFocusout = () => {
-    const menu = this.menu;
-    setTimeout(() => {
-      if (this.menu === menu && !this.root.activeElement?.closest('.message-actions')) this.closeMenu(false);
-    });
-  };
-
-  /** Closes the menu and runs what was chosen; `refocus` puts focus back on the menu's button. */
-  private choose(action: () => void, refocus = false): void {
-    const id = this.menu?.id;
-    this.menu = null;
-    action();
-    this.update(refocus && id ? () => this.focusRow(id, 'actions-button') : undefined);
   }
 
   /** Whether a message offers the menu: it was stored by the server and has something to act on. */
@@ -195,46 +136,34 @@ export class MessageActionsController implements ReactiveController {
     return message.status === 'sent' && !message.deleted && message.kind !== 'undecryptable';
   }
 
-  private toggleReaction(message: MessageView, emoji: string, mine: boolean): void {
+  private readonly toggleReaction = (message: MessageView, emoji: string, mine: boolean): void => {
     this.options.act(() => this.options.actions.react(message.threadId, message.clientId, emoji, mine));
+  };
+
+  /** Loads the menu on the first press, then opens or closes it for this message. */
+  private toggleMenu(message: MessageView): void {
+    this.options.act(async () => {
+      const { MessageMenu } = await this.menuPart.use();
+      this.menu ??= new MessageMenu({
+        options: this.options,
+        root: () => this.root,
+        update: (then) => this.update(then),
+        focusRow: this.focusRow,
+        toggleReaction: this.toggleReaction,
+      });
+      this.menu.toggle(message);
+    });
   }
 
   /** The button that opens a message's menu, and the menu when it is open. */
   menuFor(model: MessageListModel, message: MessageView): TemplateResult | typeof nothing {
     if (!this.actionable(message)) return nothing;
-    const { t } = model;
-    const open = this.menu?.id === message.clientId;
-    const own = message.senderId === model.me;
-    const item = (label: string, run: () => void) =>
-      html`<button type="button" role="menuitem" tabindex="-1" @click=${run}>${label}</button>`;
-    const mine = (emoji: string) =>
-      !!model.me && !!message.reactions.find((r) => r.emoji === emoji)?.userIds.includes(model.me);
-    const items = this.menu?.reacting
-      ? REACTIONS.map(
-          (emoji) =>
-            html`<button
-              type="button"
-              role="menuitemcheckbox"
-              class="emoji"
-              tabindex="-1"
-              aria-checked=${mine(emoji) ? 'true' : 'false'}
-              @click=${() => this.choose(() => this.toggleReaction(message, emoji, mine(emoji)), true)}
-            >
-              ${emoji}
-            </button>`,
-        )
-      : html`${item(t.reply, () => this.choose(() => this.options.composer.startReply(message)))}
-        ${item(t.react, () => {
-          this.menu = { id: message.clientId, reacting: true };
-          this.update(this.focusFirstItem);
-        })}
-        ${own && message.kind === 'text' ? item(t.edit, () => this.choose(() => this.startEdit(model, message))) : nothing}
-        ${own ? item(t.delete, () => this.choose(() => this.askToDelete(message.clientId))) : nothing}`;
+    const open = !!this.menu?.isOpen(message.clientId);
     return html`<div class="message-actions">
       <button
         type="button"
         part="actions-button"
-        aria-label=${t.messageActions}
+        aria-label=${model.t.messageActions}
         aria-haspopup="menu"
         aria-expanded=${open ? 'true' : 'false'}
         aria-controls=${open ? 'message-menu' : nothing}
@@ -242,65 +171,13 @@ export class MessageActionsController implements ReactiveController {
       >
         <span aria-hidden="true">⋯</span>
       </button>
-      ${
-        open
-          ? html`<div
-              id="message-menu"
-              role="menu"
-              part="actions-menu"
-              aria-label=${t.messageActions}
-              @keydown=${this.onMenuKeydown}
-              @focusout=${this.onMenuFocusout}
-            >
-              ${items}
-            </div>`
-          : nothing
-      }
+      ${this.menu?.render(model, message) ?? nothing}
     </div>`;
   }
 
-  private startEdit(model: MessageListModel, message: MessageView): void {
-    this.options.composer.startEdit(message, (userId) => displayName(model.thread, userId));
-  }
-
-  // Delete, after a confirmation
-
-  private askToDelete(clientId: ClientMessageId): void {
-    this.deleting = clientId;
-    this.update(() => this.root.querySelector<HTMLDialogElement>('dialog.delete-dialog')?.showModal());
-  }
-
-  private readonly onDialogClose = (event: Event) => {
-    const dialog = event.currentTarget as HTMLDialogElement;
-    const clientId = this.deleting;
-    const threadId = this.options.state.$openThreadId.get();
-    this.deleting = null;
-    if (!clientId) return;
-    if (dialog.returnValue === 'delete' && threadId) {
-      this.options.act(() => this.options.actions.deleteMessage(threadId, clientId));
-      this.update(() => this.focusRow(clientId));
-    } else this.update(() => this.focusRow(clientId, 'actions-button'));
-  };
-
-  /** The confirmation before a delete; rendered after the other dialogs, and only while it is asked for. */
+  /** The confirmation before a delete, while it is asked for (the root element renders it after its dialogs). */
   dialog(t: Strings): TemplateResult | typeof nothing {
-    if (!this.deleting) return nothing;
-    return html`<dialog
-      part="dialog delete-dialog"
-      class="delete-dialog"
-      aria-labelledby="delete-title"
-      aria-describedby="delete-body"
-      @close=${this.onDialogClose}
-    >
-      <form method="dialog">
-        <h2 id="delete-title">${t.deleteTitle}</h2>
-        <p id="delete-body">${t.deleteBody}</p>
-        <div class="actions">
-          <button value="cancel" class="cancel">${t.cancel}</button>
-          <button value="delete" class="confirm">${t.delete}</button>
-        </div>
-      </form>
-    </dialog>`;
+    return this.menu?.dialog(t) ?? nothing;
   }
 
   // Around a message

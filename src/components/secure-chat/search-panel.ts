@@ -13,6 +13,8 @@ import { displayName } from './message-list.js';
 import type { SearchModel } from './search.js';
 import { activityLabel } from './thread-list.js';
 
+export { styles } from './search-panel.styles.js';
+
 export interface SearchPanelHandlers {
   queryChanged(query: string): void;
   close(): void;

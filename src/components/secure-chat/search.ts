@@ -1,14 +1,13 @@
 /**
- * Search of the open thread, on this device only: the toggle in the thread header and the search panel under it
- * (search-panel.ts). Not loaded lazily: a lazy chunk would share Lit and the list helpers with the entry, and the
- * bundler would move all of those into a chunk the entry loads anyway.
+ * Search of the open thread, on this device only: the toggle in the thread header, and the search panel under it
+ * (search-panel.ts), which loads on the first open.
  */
 import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { Thread, ThreadId, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
 import { searchIcon } from './icons.js';
-import { searchPanel, showMessage } from './search-panel.js';
+import { LazyPart } from './lazy.js';
 
 export interface SearchModel {
   t: Strings;
@@ -23,12 +22,25 @@ export class ThreadSearchController {
   open = false;
   query = '';
   private threadId: ThreadId | null = null;
+  private readonly panel: LazyPart<typeof import('./search-panel.js')>;
 
-  constructor(private readonly host: ReactiveControllerHost & { renderRoot: ParentNode }) {}
+  constructor(
+    private readonly host: ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment },
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.panel = new LazyPart(host, () => import('./search-panel.js'));
+  }
 
   private async show(): Promise<void> {
     this.open = true;
     this.host.requestUpdate();
+    try {
+      await this.panel.use();
+    } catch (error) {
+      this.open = false;
+      this.onError(error);
+      return;
+    }
     await this.host.updateComplete;
     this.host.renderRoot.querySelector<HTMLInputElement>('[part~="search-input"]')?.focus();
   }
@@ -49,7 +61,7 @@ export class ThreadSearchController {
       class="icon-button"
       aria-label=${t.searchOpen}
       title=${t.searchOpen}
-      aria-expanded=${this.open ? 'true' : 'false'}
+      aria-expanded=${this.open && this.panel.value ? 'true' : 'false'}
       aria-controls="thread-search"
       @click=${() => void (this.open ? this.hide() : this.show())}
     >
@@ -64,14 +76,15 @@ export class ThreadSearchController {
       this.open = false;
       this.query = '';
     }
-    if (!this.open) return nothing;
-    return searchPanel(model, this.query, {
+    const panel = this.panel.value;
+    if (!this.open || !panel) return nothing;
+    return panel.searchPanel(model, this.query, {
       queryChanged: (query) => {
         this.query = query;
         this.host.requestUpdate();
       },
       close: () => void this.hide(),
-      goTo: (clientId) => showMessage(this.host.renderRoot, clientId),
+      goTo: (clientId) => panel.showMessage(this.host.renderRoot, clientId),
     });
   }
 }

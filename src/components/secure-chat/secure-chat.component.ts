@@ -20,7 +20,7 @@ import { renderChat } from './chat-view.js';
 import { AttachmentController } from './attachments.js';
 import { attachmentStyles } from './attachments.styles.js';
 import { BannerController } from './banner.js';
-import { ThreadExportController } from './export-dialog.js';
+import { ThreadExportController } from './export.js';
 import { ThreadSearchController } from './search.js';
 import { ThreadListController } from './thread-list.js';
 import { threadToolsStyles } from './thread-tools.styles.js';
@@ -204,7 +204,7 @@ export class BmSecureChat extends LitElement {
   private readonly typing = new StoreController(this, this.session.state.$typing);
   private readonly threadList = new ThreadListController(this);
   private readonly banner = new BannerController(this, this.session.state.$connection);
-  private readonly search = new ThreadSearchController(this);
+  private readonly search = new ThreadSearchController(this, (error) => this.reportError(error));
   private readonly exporter = new ThreadExportController(
     this,
     { state: this.session.state, actions: this.session.actions },
