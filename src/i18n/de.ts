@@ -94,4 +94,25 @@ export const de: Strings = {
   exportHtml: 'Als HTML herunterladen',
   exportParticipants: 'Beteiligte',
   exportedOn: 'Exportiert am {date}',
+  participantsOpen: 'Beteiligte und Verifizierung',
+  verified: 'Verifiziert',
+  notVerified: 'Nicht verifiziert',
+  verifyAction: 'Verifizieren',
+  keyChanged: 'Der Sicherheitsschlüssel von {name} hat sich geändert.',
+  keyChangedBlocked:
+    'Der Sicherheitsschlüssel von {name} hat sich geändert. Senden ist hier angehalten, bis Sie die neue Sicherheitsnummer vergleichen oder den neuen Schlüssel annehmen.',
+  devicesChanged: 'Die Geräte von {name} haben sich geändert.',
+  untrustedDevice:
+    'Der Server hat für {name} ein Gerät angeboten, das der Schlüssel von {name} nicht signiert hat. Es wird ignoriert und erhält keine Nachrichten.',
+  verifyTitle: '{name} verifizieren',
+  verifyBody:
+    'Vergleichen Sie diese Zahlen mit {name} persönlich oder am Telefon, oder scannen Sie den Code auf dem anderen Bildschirm. Stimmen sie überein, hat niemand die Schlüssel zwischen Ihnen ausgetauscht.',
+  safetyNumber: 'Sicherheitsnummer',
+  safetyQr: 'QR-Code der Sicherheitsnummer',
+  markVerified: 'Als verifiziert markieren',
+  clearVerified: 'Verifizierung aufheben',
+  acceptKey: 'Neuen Schlüssel ohne Verifizierung annehmen',
+  noKeysYet: '{name} hat die Verschlüsselung noch nicht eingerichtet.',
+  close: 'Schließen',
+  peopleBack: 'Alle Beteiligten',
 };

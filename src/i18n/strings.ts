@@ -86,6 +86,28 @@ export interface Strings {
   exportHtml: string;
   exportParticipants: string;
   exportedOn: string;
+  /** The header button of an encrypted conversation: its people, their verification and safety numbers. */
+  participantsOpen: string;
+  verified: string;
+  notVerified: string;
+  verifyAction: string;
+  /** `{name}`: a contact whose identity key changed (a notice in every shared conversation). */
+  keyChanged: string;
+  keyChangedBlocked: string;
+  devicesChanged: string;
+  /** `{name}`: a device the server listed that the contact’s identity key did not sign. */
+  untrustedDevice: string;
+  verifyTitle: string;
+  verifyBody: string;
+  safetyNumber: string;
+  safetyQr: string;
+  markVerified: string;
+  clearVerified: string;
+  acceptKey: string;
+  noKeysYet: string;
+  /** In the verification dialog: back from one contact to everyone in the conversation. */
+  peopleBack: string;
+  close: string;
 }
 
 export const en: Strings = {
@@ -179,6 +201,27 @@ export const en: Strings = {
   exportHtml: 'Download as HTML',
   exportParticipants: 'Participants',
   exportedOn: 'Exported on {date}',
+  participantsOpen: 'People and verification',
+  verified: 'Verified',
+  notVerified: 'Not verified',
+  verifyAction: 'Verify',
+  keyChanged: '{name}’s security key changed.',
+  keyChangedBlocked:
+    '{name}’s security key changed. Sending here is paused until you compare the new safety number or accept the new key.',
+  devicesChanged: '{name}’s devices changed.',
+  untrustedDevice:
+    'The server offered a device for {name} that {name}’s key did not sign. It is ignored and gets no messages.',
+  verifyTitle: 'Verify {name}',
+  verifyBody:
+    'Compare these numbers with {name} in person or on a call, or scan the code on their screen. If they match, no one has swapped the keys between you.',
+  safetyNumber: 'Safety number',
+  safetyQr: 'QR code of the safety number',
+  markVerified: 'Mark as verified',
+  clearVerified: 'Clear verification',
+  acceptKey: 'Accept the new key without verifying',
+  noKeysYet: '{name} has not set up encryption yet.',
+  close: 'Close',
+  peopleBack: 'All people',
 };
 
 /**

@@ -32,7 +32,8 @@ export class HostileServer {
   readonly sealedTo: string[] = [];
   private own: Promise<ServerDevice> | null = null;
 
-  constructor(readonly victim: string) {}
+  /** `victim`: the contact the server lies about (may be set later, before the first lie). */
+  constructor(public victim = '') {}
 
   /** The server's own keys (made once, so every answer tells the same lie). */
   serverDevice(): Promise<ServerDevice> {

@@ -13,6 +13,7 @@ import type { MessageActionsController } from './message-actions.js';
 import { displayName, messageList } from './message-list.js';
 import type { ThreadExportController } from './export.js';
 import { lock } from './icons.js';
+import type { TrustController } from './trust.js';
 import type { ThreadSearchController } from './search.js';
 import type { ThreadListController } from './thread-list.js';
 import { typingIndicator } from './typing.js';
@@ -46,6 +47,8 @@ export interface ChatViewModel {
   composer: ComposerController;
   /** Message menus, reactions, reply quotes, receipts, delete confirmation, older history (message-actions.ts). */
   messageActions: MessageActionsController;
+  /** Verified badge, key-change notices, paused sending and the verification dialog (trust.ts). */
+  trust: TrustController;
 }
 
 export interface ChatViewHandlers {
@@ -91,7 +94,7 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
               </button>`
         }
         <h2 part="title" id="thread-title"><bdi>${openThread.title}</bdi></h2>
-        ${lock(t, openThread.encrypted)}
+        ${lock(t, openThread.encrypted)} ${model.trust.header(t, openThread, model.me)}
         ${
           model.canEncrypt && !openThread.encrypted
             ? html`<button part="lock-toggle" type="button" @click=${() => handlers.askToEncrypt()}>
@@ -127,6 +130,7 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
         model.typing.filter((id) => id !== model.me).map((id) => displayName(openThread, id)),
       )}
       ${model.files.transferList(t, model.lang, openThread.id)}
+      ${model.trust.notices(t, openThread, model.me)}
       ${composer(
         {
           t,
@@ -136,6 +140,7 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
           me: model.me,
           messages: model.messages,
           modes: model.composer,
+          blocked: model.trust.blocked(openThread, model.me),
         },
         handlers,
       )}
@@ -167,5 +172,5 @@ export function renderChat(model: ChatViewModel, handlers: ChatViewHandlers): Te
   return html`${model.single ? nothing : threadList(model, handlers)}${threadView(model, handlers)}${encryptDialog(
     model.t,
     handlers,
-  )}${model.messageActions.dialog(model.t)}`;
+  )}${model.messageActions.dialog(model.t)}${model.trust.renderDialog(model.t)}`;
 }

@@ -29,6 +29,8 @@ export interface ComposerModel {
   me: UserId | null;
   messages: MessageView[];
   modes: ComposerController;
+  /** Sending here waits for the user's choice about a contact's changed key (the notice above says so). */
+  blocked?: boolean;
 }
 
 export interface ComposerHandlers {
@@ -243,6 +245,7 @@ export function composer(model: ComposerModel, handlers: ComposerHandlers): Temp
     <textarea
       part="input"
       rows="2"
+      ?disabled=${!!model.blocked}
       aria-label=${t.composerLabel}
       placeholder=${t.composerLabel}
       aria-describedby=${modes.modeFor(model.thread.id) ? 'composer-mode' : nothing}
@@ -254,6 +257,6 @@ export function composer(model: ComposerModel, handlers: ComposerHandlers): Temp
       @keydown=${onKeydown}
       @blur=${() => modes.closeMentions()}
     ></textarea>
-    <button part="send-button" type="submit">${t.send}</button>
+    <button part="send-button" type="submit" ?disabled=${!!model.blocked}>${t.send}</button>
   </form>`;
 }

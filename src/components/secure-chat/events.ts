@@ -46,12 +46,18 @@ export class BmEncryptionEnableEvent extends Event {
   }
 }
 
-/** A contact's identity key or device list changed. */
+/**
+ * A contact's keys changed. `kind`: `identity` (a new identity key: a new safety number), `devices` (a new device
+ * list signed by the same key), `untrusted-device` (the server listed a device the contact's key did not sign; it
+ * is ignored). `verified`: the contact was verified; after an identity change, sending to shared threads is paused
+ * until the user verifies again or accepts the new key.
+ */
 export class BmKeyChangeEvent extends Event {
   static readonly eventName = 'bm-key-change';
   constructor(
     readonly userId: UserId,
     readonly verified: boolean,
+    readonly kind: 'identity' | 'devices' | 'untrusted-device' = 'identity',
   ) {
     super(BmKeyChangeEvent.eventName, init);
   }

@@ -25,6 +25,7 @@ import { ThreadSearchController } from './search.js';
 import { ThreadListController } from './thread-list.js';
 import { threadToolsStyles } from './thread-tools.styles.js';
 import { ComposerController } from './composer.js';
+import { TrustController, trustStyles } from './trust.js';
 import { MessageActionsController } from './message-actions.js';
 import { messageActionsStyles } from './message-actions.styles.js';
 
@@ -97,6 +98,20 @@ export * from './events.js';
  * @csspart lock-toggle - The button that turns encryption on, shown where the site and the user's role allow.
  * @csspart dialog - The confirmation dialog.
  * @csspart delete-dialog - The confirmation before deleting a message; also has the part `dialog`.
+ * @csspart verified-badge - "Verified" with a check mark: in the header when everyone else in an encrypted
+ *   conversation is verified, and next to each verified person in the verification dialog.
+ * @csspart participants-button - The header button of an encrypted conversation that opens the verification dialog.
+ * @csspart verify-dialog - The verification dialog: the people of the conversation, and one person's safety number.
+ * @csspart participants - The list of people in the verification dialog.
+ * @csspart participant - One person in that list.
+ * @csspart verify-button - The button that shows one person's safety number.
+ * @csspart safety-number - The 60-digit safety number in twelve groups of five (a list; read digit by digit).
+ * @csspart qr-code - The QR code of the safety number (an SVG image, dark on light in every theme).
+ * @csspart verify-toggle - The button that marks a person verified, or clears it.
+ * @csspart key-change-notices - Above the composer: the notices of people whose keys changed.
+ * @csspart key-change-notice - One notice, with Verify and Dismiss; class `blocking` when a verified person's
+ *   key changed and sending is paused until the user verifies again or accepts the new key, class `devices` for
+ *   another device list signed by the same key, `untrusted-device` for a device the server listed unsigned.
  *
  * @cssproperty [--bm-color-bg=#ffffff] - Background of the widget.
  * @cssproperty [--bm-color-surface=#f4f5f7] - Background of raised surfaces (lists, composer).
@@ -122,11 +137,14 @@ export * from './events.js';
  * @event {BmMessageEvent} bm-message - A new message from someone else arrived; it carries no content.
  * @event {BmUnreadChangeEvent} bm-unread-change - The total of unread messages changed; `unread` is the total.
  * @event {BmEncryptionEnableEvent} bm-encryption-enable - Encryption was turned on for a thread.
- * @event {BmKeyChangeEvent} bm-key-change - A contact's identity key or device list changed.
+ * @event {BmKeyChangeEvent} bm-key-change - A contact's keys changed: `userId`, `kind` (`identity`: a new
+ *   identity key and safety number; `devices`: a new device list signed by the same key; `untrusted-device`: the
+ *   server listed a device the contact's key did not sign, which is ignored) and `verified` (the contact was
+ *   verified; for `identity`, sending to shared conversations is paused until the user chooses).
  * @event {BmErrorEvent} bm-error - Something failed; `reason` is machine-readable.
  */
 export class BmSecureChat extends LitElement {
-  static override styles = [styles, threadToolsStyles, messageActionsStyles, attachmentStyles];
+  static override styles = [styles, threadToolsStyles, messageActionsStyles, attachmentStyles, trustStyles];
 
   /**
    * Base URL of a backend that speaks the bm-secure-chat HTTP protocol (PROTOCOL.md Part 2), used when no
@@ -184,8 +202,9 @@ export class BmSecureChat extends LitElement {
         adapter,
         vault,
         userId,
-        onKeyChange: (changedUserId, wasVerified) =>
-          this.dispatchEvent(new BmKeyChangeEvent(changedUserId, wasVerified)),
+        onKeyChange: (changedUserId, wasVerified, kind) =>
+          this.dispatchEvent(new BmKeyChangeEvent(changedUserId, wasVerified, kind)),
+        onTrust: this.trust.report,
       });
     },
   });
@@ -202,6 +221,10 @@ export class BmSecureChat extends LitElement {
   private readonly sessionInfo = new StoreController(this, this.session.state.$session);
   private readonly files = new AttachmentController(this, this.session, (error) => this.reportError(error));
   private readonly typing = new StoreController(this, this.session.state.$typing);
+  private readonly trust: TrustController = new TrustController(this, {
+    trust: () => this.session.requireEngine().trust(),
+    onError: (error) => this.reportError(error),
+  });
   private readonly threadList = new ThreadListController(this);
   private readonly banner = new BannerController(this, this.session.state.$connection);
   private readonly search = new ThreadSearchController(this, (error) => this.reportError(error));
@@ -280,7 +303,13 @@ export class BmSecureChat extends LitElement {
       const text = this.draft.trim();
       if (!threadId || !text) return;
       this.draft = '';
-      void this.act(() => this.composer.submit(threadId, text));
+      // A send that could not be sealed (a key change to look at first) gives the text back.
+      void this.act(() =>
+        this.composer.submit(threadId, text).catch((error: unknown) => {
+          if (!this.draft) this.draft = text;
+          throw error;
+        }),
+      );
     },
     retry: (clientId: string) => void this.act(() => this.session.actions.retrySend(clientId)),
     askToEncrypt: () => this.dialog()?.showModal(),
@@ -418,6 +447,7 @@ export class BmSecureChat extends LitElement {
                   typing: this.typing.value[this.openThreadId.value ?? ''] ?? [],
                   composer: this.composer,
                   messageActions: this.messageActions,
+                  trust: this.trust,
                 },
                 this.handlers,
               )
