@@ -78,6 +78,10 @@ export class ChatEngine implements ChatActions {
   private readonly olderCursor = new Map<ThreadId, Cursor | null>();
   private readonly typingTracker: TypingTracker;
   private lastTypingSent = 0;
+  /** Messages written while sealing could not reach the server, by client id (see `sealAndQueue`). */
+  private readonly unsealed = new Map<ClientMessageId, { threadId: ThreadId; content: MessageContent }>();
+  private sealTimer: ReturnType<typeof setTimeout> | null = null;
+  private sealDelay = 0;
 
   constructor(options: EngineOptions) {
     this.adapter = options.adapter;
@@ -124,6 +128,8 @@ export class ChatEngine implements ChatActions {
   }
 
   stop(): void {
+    if (this.sealTimer) clearTimeout(this.sealTimer);
+    this.sealTimer = null;
     this.subscription?.unsubscribe();
     this.subscription = null;
     this.outbox.stop();
@@ -135,7 +141,10 @@ export class ChatEngine implements ChatActions {
       after: this.lastCursor,
       onConnectionChange: (connection) => {
         this.state.$connection.set(connection);
-        if (connection === 'live' || connection === 'polling') this.outbox.flushLater();
+        if (connection === 'live' || connection === 'polling') {
+          this.outbox.flushLater();
+          if (this.unsealed.size) this.sealLater(0);
+        }
       },
     });
   }
@@ -258,9 +267,22 @@ export class ChatEngine implements ChatActions {
     return thread;
   }
 
+  /** Tries the messages that could not be sealed again: at once, or after a delay that doubles up to 30 s. */
+  private sealLater(delay?: number): void {
+    if (this.sealTimer) clearTimeout(this.sealTimer);
+    this.sealDelay = delay ?? Math.min(Math.max(this.sealDelay * 2, 1000), 30_000);
+    this.sealTimer = setTimeout(() => {
+      this.sealTimer = null;
+      const waiting = [...this.unsealed];
+      this.unsealed.clear();
+      for (const [clientId, { threadId, content }] of waiting)
+        void this.sealAndQueue(threadId, clientId, content).catch(() => {});
+    }, this.sealDelay);
+  }
+
   /** Shows the message at once as pending, seals it if the thread is encrypted, and queues it. */
   private async send(threadId: ThreadId, content: MessageContent): Promise<void> {
-    const thread = this.thread(threadId);
+    this.thread(threadId); // an unknown thread fails before anything is shown
     const clientId = randomId();
     const sender = this.state.$session.get()?.user.id ?? '';
     this.state.putEvents(threadId, [
@@ -274,12 +296,25 @@ export class ChatEngine implements ChatActions {
         content,
       },
     ]);
+    await this.sealAndQueue(threadId, clientId, content);
+  }
+
+  /** Seals (when encrypted) and queues a message already shown as pending. */
+  private async sealAndQueue(threadId: ThreadId, clientId: ClientMessageId, content: MessageContent) {
+    const thread = this.thread(threadId);
     let body: MessageBody;
     try {
       body = thread.encrypted
         ? await (await this.loadSecurity()).seal(thread, clientId, content)
         : { kind: 'plain', content };
     } catch (error) {
+      if (error instanceof AdapterError && error.retryable) {
+        // Sealing asks the server for the thread's epochs and keys: offline, the message stays shown as sending
+        // and is sealed once the server answers. Held in memory only, so its text never reaches storage.
+        this.unsealed.set(clientId, { threadId, content });
+        this.sealLater();
+        return;
+      }
       // Nothing was queued (a key change to look at first, a key that cannot be fetched): not shown as sending.
       const events = this.state.$events.get()[threadId] ?? [];
       this.state.$events.setKey(
@@ -288,6 +323,7 @@ export class ChatEngine implements ChatActions {
       );
       throw error;
     }
+    if (!this.unsealed.size) this.sealDelay = 0;
     await this.outbox.enqueue({ clientId, threadId, body, createdAt: this.now().toISOString() });
   }
 

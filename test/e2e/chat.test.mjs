@@ -22,6 +22,13 @@ function filesUnder(dir) {
     });
 }
 
+/**
+ * Errors the browser itself logs while it is off the network (a refused request, a socket that cannot open):
+ * the page did not cause them and cannot silence them. Anything else is the page's own error.
+ */
+const NETWORK_ERROR =
+  /net::ERR_INTERNET_DISCONNECTED|Failed to load resource|NetworkError|WebSocket connection to|can.t establish a connection/i;
+
 /** Each test's limit: a wait in the page fails after 20 s (harness.mjs); a test is a few such steps. */
 const TEST = { timeout: 90_000 };
 
@@ -129,6 +136,34 @@ for (const kind of BROWSERS) {
         });
         const preview = await handle.jsonValue();
         assert.deepEqual(preview, { width: 12, height: 8, pixel: [...colour, 255], label: 'scan.png' });
+        await done(alice, bob);
+      },
+    );
+
+    it(
+      'a message written offline shows pending, then arrives exactly once when back online',
+      TEST,
+      async () => {
+        const { alice, bob, thread } = await harness.twoPeople();
+        await alice.setOffline(true);
+        const offline = unique('Written in the lift');
+        await alice.send(offline);
+        await alice.find({ message: offline, selector: '.meta', text: 'Sending…' });
+        const offlineErrors = alice.errors.splice(0).filter((error) => !NETWORK_ERROR.test(error));
+        await alice.setOffline(false);
+        await alice.find({ message: offline, selector: '[part~="receipt"]' });
+        await bob.find({ message: offline, selector: '[part~="message-body"]' });
+        // A later message: once Bob has it, a second copy of the first would have arrived before it.
+        const later = unique('Back at my desk');
+        await alice.send(later);
+        await bob.find({ message: later, selector: '[part~="message-body"]' });
+        assert.deepEqual(await bob.messageTexts(), [offline, later]);
+        assert.deepEqual(await alice.messageTexts(), [offline, later]);
+        const { items } = await harness.api('GET', `/v1/threads/${thread.id}/messages?limit=50`, {
+          token: alice.user.token,
+        });
+        assert.equal(items.length, 2, 'the server stored each message once');
+        assert.deepEqual(offlineErrors, []);
         await done(alice, bob);
       },
     );
