@@ -207,6 +207,7 @@ export async function prepare(count: number) {
   sender.vault.close();
 
   const item = `[part~="thread-item"][data-thread-id="${CSS.escape(created.id)}"]`;
+  countPages(chrisAdapter);
   const el = await mount(chrisAdapter, item);
   const first = records[0]!;
   const last = records.at(-1)!;
@@ -269,6 +270,22 @@ function updatesBetween(from: number, to: number) {
     longestMs: Math.round(Math.max(0, ...within.map((u) => u.ms))),
     /** The last ten, when the log is longest: [whole update, render and commit]. */
     last: within.slice(-10).map((u) => [Math.round(u.ms), Math.round(u.renderMs)]),
+  };
+}
+
+/**
+ * Every page of messages the widget asks its adapter for: when it arrived, whether it was older history (a
+ * `before` cursor), and how many messages it held. The log keeps only a window of rows in the DOM, so pages are
+ * counted here, where they come in, rather than from the log's size.
+ */
+const pages: { at: number; older: boolean; messages: number }[] = [];
+
+function countPages(adapter: ChatAdapter): void {
+  const listMessages = adapter.listMessages.bind(adapter);
+  adapter.listMessages = async (threadId, options) => {
+    const page = await listMessages(threadId, options);
+    pages.push({ at: performance.now(), older: !!options?.before, messages: page.items.length });
+    return page;
   };
 }
 
@@ -358,7 +375,8 @@ export async function openResult(settleMs = 1000) {
  * Scrolls the log to its top and holds it there, frame after frame, the way a reader who drags the scroll bar
  * to the top and keeps it there would: the UI's own scroll handler loads each older page, and after each page it
  * puts the reader back where they were, so the next frame scrolls to the top again. Stops when the oldest
- * message is on screen.
+ * message is on screen. Pages are counted where the adapter delivers them, with the messages they held, so the
+ * result says whether every message of the thread was loaded; the rows in the DOM are sampled after each page.
  */
 export async function scrollToTop(timeoutMs: number) {
   const { root, oldest } = ready();
@@ -366,17 +384,22 @@ export async function scrollToTop(timeoutMs: number) {
   if (!list) throw new Error('no open thread');
   drainObservers();
   const start = performance.now();
-  const growth: number[] = [];
-  let rows = list.childElementCount;
+  // The open of this element loaded the newest page; older elements' pages are not this one's.
+  const loadedBefore = pages.findLast((p) => !p.older)?.messages ?? 0;
+  const firstPage = pages.length;
+  let seen = firstPage;
+  let maxRows = 0;
   let reachedAt: number | null = null;
   while (performance.now() - start < timeoutMs) {
     await nextFrame();
-    if (list.childElementCount !== rows) {
-      rows = list.childElementCount;
-      growth.push(performance.now());
-      if (growth.length % 25 === 0)
+    // The log holds a window of rows, so counting them each frame is cheap.
+    maxRows = Math.max(maxRows, list.querySelectorAll('[part~="message"]').length);
+    if (pages.length !== seen) {
+      seen = pages.length;
+      const older = seen - firstPage;
+      if (older % 25 === 0)
         console.log(
-          `  ${growth.length} older pages, ${rows} rows, ${Math.round(performance.now() - start)} ms`,
+          `  ${older} older pages, ${maxRows} rows at most, ${Math.round(performance.now() - start)} ms`,
         );
     }
     if (onScreen(root, oldest, true)) {
@@ -387,15 +410,20 @@ export async function scrollToTop(timeoutMs: number) {
   }
   const end = reachedAt ?? performance.now();
   await sleep(1000);
-  const intervals = growth.map((t, i) => t - (i ? growth[i - 1]! : start));
+  const older = pages.slice(firstPage).filter((p) => p.older);
+  const intervals = older.map((p, i) => p.at - (i ? older[i - 1]!.at : start));
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const rows = root.querySelectorAll('[part~="message"]').length;
   return {
     reached: reachedAt !== null,
     ms: end - start,
-    pages: growth.length,
+    pages: older.length,
+    /** Messages the widget had loaded when the oldest showed: the first page plus every older one. */
+    loaded: loadedBefore + older.reduce((sum, p) => sum + p.messages, 0),
     firstPagesMs: median(intervals.slice(0, 10)),
     lastPagesMs: median(intervals.slice(-10)),
-    rows: root.querySelectorAll('[part~="message"]').length,
+    rows,
+    maxRows: Math.max(maxRows, rows),
     tasks: tasksBetween(start, end),
     updates: updatesBetween(start, end),
     scripts: scriptsBetween(start, end),

@@ -8,7 +8,8 @@
 //      frame that first shows the newest message has been rendered. Long tasks (PerformanceObserver 'longtask',
 //      over 50 ms) from the click until 1 s after that. Then the log is scrolled to its top and held there, so
 //      the UI's own scroll handler loads page after page of older history, until the oldest message is on
-//      screen: long tasks and the time that takes.
+//      screen: long tasks and the time that takes. Pages are counted where the adapter delivers them (the log
+//      keeps only a window of rows in the DOM), and the run is marked missed unless every message was loaded.
 //   2. Sending a 100 MB file (--quick: 20 MB) into a small encrypted thread: picked from disk in the widget's own
 //      file input, so it goes through the UI, the engine's attachFiles, metadata check, Cobblestone-256 and
 //      SHA-256 on the main thread, the upload to the MemoryHub and the attachment message. Clock: from the
@@ -227,10 +228,12 @@ try {
       ok: Math.max(...opens.map((o) => o.withSettle.longestMs), scroll.tasks.longestMs) <= 50,
     },
     {
-      name: `scroll: time to the oldest message${scroll.reached ? '' : ' (NOT reached before the time limit)'}`,
+      name:
+        `scroll: time to the oldest message, ${scroll.loaded.toLocaleString('en')} of ${n} messages loaded` +
+        (scroll.reached ? '' : ' (NOT reached before the time limit)'),
       value: scroll.ms,
       unit: 'ms',
-      ok: scroll.reached,
+      ok: scroll.reached && scroll.loaded === prepared.messages,
     },
     {
       name:
@@ -240,7 +243,9 @@ try {
       unit: 'ms',
     },
     {
-      name: `scroll: one older page, median of the first 10 / last 10 (${scroll.rows.toLocaleString('en')} rows in the DOM at the end)`,
+      name:
+        `scroll: one older page, median of the first 10 / last 10 (message rows in the DOM: ` +
+        `${scroll.maxRows.toLocaleString('en')} at most, ${scroll.rows.toLocaleString('en')} at the end)`,
       value: scroll.lastPagesMs,
       unit: 'ms',
       baseline: scroll.firstPagesMs,

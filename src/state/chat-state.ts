@@ -1,6 +1,6 @@
 import { atom, computed, map } from 'nanostores';
 import type { ConnectionState, Session, Thread, ThreadId } from '../adapter/types.js';
-import { foldTimeline, type MessageView, type TimelineEvent } from './timeline.js';
+import { timelineFolder, type MessageView, type TimelineEvent } from './timeline.js';
 import type { Transfer } from './actions.js';
 
 export interface ThreadNotice {
@@ -46,9 +46,14 @@ export function createChatState() {
     Object.values(threads).reduce((sum, thread) => sum + thread.unreadCount, 0),
   );
 
-  const $openThreadMessages = computed([$openThreadId, $events], (threadId, events): MessageView[] =>
-    threadId ? foldTimeline(events[threadId] ?? []) : [],
-  );
+  /** One folder per thread: an older page of history folds only its own events (timeline.ts). */
+  const folders = new Map<ThreadId, (events: readonly TimelineEvent[]) => MessageView[]>();
+  const $openThreadMessages = computed([$openThreadId, $events], (threadId, events): MessageView[] => {
+    if (!threadId) return [];
+    let folder = folders.get(threadId);
+    if (!folder) folders.set(threadId, (folder = timelineFolder()));
+    return folder(events[threadId] ?? []);
+  });
 
   /** Adds or replaces events by client id (a pending send is replaced by its stored copy). */
   function putEvents(threadId: ThreadId, incoming: readonly TimelineEvent[]): void {
@@ -65,6 +70,7 @@ export function createChatState() {
   function removeThread(threadId: ThreadId): void {
     const { [threadId]: _removed, ...rest } = $threads.get();
     $threads.set(rest);
+    folders.delete(threadId);
     if ($openThreadId.get() === threadId) $openThreadId.set(null);
   }
 

@@ -169,7 +169,7 @@ describe('<bm-secure-chat> rich messages', () => {
     const el = await chatWith(withServerTimes(hub.adapterFor(alice), times), alice);
     const root = await openFirstThread(el, 6);
     const log = root.querySelector('[part~="messages"]')!;
-    const rows = [...log.children].map((row) =>
+    const rows = [...log.querySelectorAll('[part~="day-separator"], [part~="message"]')].map((row) =>
       row.matches('[part~="day-separator"]')
         ? `day ${row.textContent!.trim()}`
         : `${row.classList.contains('continued') ? '+' : ''}${row.querySelector('[part~="message-body"]')!.textContent}`,

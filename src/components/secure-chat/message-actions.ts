@@ -19,7 +19,7 @@ import type { ChatState } from '../../state/chat-state.js';
 import type { MessageView } from '../../state/timeline.js';
 import type { ComposerController } from './composer.js';
 import { LazyPart } from './lazy.js';
-import { displayName, type MessageListModel } from './message-list.js';
+import { displayName, revealMessage, type MessageListModel } from './message-list.js';
 import type { MessageMenu } from './message-menu.js';
 
 type Host = ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment };
@@ -122,6 +122,7 @@ export class MessageActionsController implements ReactiveController {
   }
 
   private readonly focusRow = (clientId: ClientMessageId, part?: string): void => {
+    if (!part) revealMessage(this.root, clientId);
     const row = this.root.querySelector<HTMLElement>(rowSelector(clientId));
     if (row && !part) return showRow(row);
     (row?.querySelector<HTMLElement>(`[part~="${part}"]`) ?? this.input())?.focus();

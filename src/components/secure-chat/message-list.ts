@@ -1,8 +1,15 @@
 /**
  * The log of one thread's messages: day separators, messages grouped by sender, their time, text and files.
  * Everything a user or a server supplied goes through Lit text bindings or the rich-text formatter.
+ *
+ * Only a window of rows around the visible ones is in the DOM (a thread may hold 10,000 messages): the window
+ * follows scrolling, keeps the reader's place when it moves or when older history comes in above, grows over a
+ * focused row rather than dropping it, and opens around a message that search or a reply quote asks for
+ * (`revealMessage`). Rows that were already there when the thread opened, or that come in as history, sit in a
+ * part of the log that is not a live region; only messages that arrive while the thread is open are announced.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, noChange, nothing, render, type ElementPart, type TemplateResult } from 'lit';
+import { Directive, directive, type PartInfo } from 'lit/directive.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { Thread, UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
@@ -123,19 +130,234 @@ function daySeparator(model: MessageListModel, day: Date): TemplateResult {
   </h3>`;
 }
 
+const rowKey = (row: MessageRow) => (row.kind === 'day' ? row.key : `m:${row.message.clientId}`);
+
+/** Rows a newly opened thread shows, up to its newest. */
+const FIRST_ROWS = 40;
+/** Rows kept beyond the visible ones on each side: topped up below `MIN_AHEAD`, trimmed beyond `MAX_AHEAD`. */
+const AHEAD = 25;
+const MIN_AHEAD = 10;
+const MAX_AHEAD = 50;
+/** The window grows over a focused row up to this many rows; beyond, focus moves to a visible message. */
+const MAX_ROWS = 400;
+
+const windows = new WeakMap<Element, RowWindow>();
+
+/** The log's window of rows (an element directive on the log, which renders its children itself). */
+class RowWindow extends Directive {
+  private log: HTMLElement | null = null;
+  private model!: MessageListModel;
+  private handlers!: MessageListHandlers;
+  private rows: MessageRow[] = [];
+  private start = 0;
+  private end = 0;
+  private threadId: string | null = null;
+  /** Messages up to this seq, and these unsent ones, were there when the thread opened: not announced. */
+  private historySeq = 0;
+  private historyUnsent = new Set<string>();
+  private settling = 0;
+
+  constructor(info: PartInfo) {
+    super(info);
+  }
+
+  render(_model: MessageListModel, _handlers: MessageListHandlers) {
+    return noChange;
+  }
+
+  override update(part: ElementPart, [model, handlers]: [MessageListModel, MessageListHandlers]) {
+    const log = part.element as HTMLElement;
+    this.log = log;
+    windows.set(log, this);
+    this.model = model;
+    this.handlers = handlers;
+    const old = this.rows;
+    const rows = messageRows(model.messages);
+    this.rows = rows;
+    if (model.thread.id !== this.threadId) {
+      this.threadId = model.thread.id;
+      this.start = Math.max(0, rows.length - FIRST_ROWS);
+      this.end = rows.length;
+      this.forgetLive(model.thread.lastSeq);
+    } else {
+      // At the top, older history comes into the window; at the bottom, new messages. Elsewhere the window
+      // stays on the rows it showed.
+      this.start = this.start === 0 ? 0 : this.find(old, this.start, 1);
+      this.end = this.end >= old.length ? rows.length : this.find(old, this.end - 1, -1) + 1;
+      if (this.end < this.start)
+        [this.start, this.end] = [Math.max(0, rows.length - FIRST_ROWS), rows.length];
+    }
+    this.draw();
+    cancelAnimationFrame(this.settling);
+    this.settling = requestAnimationFrame(() => this.settle());
+    return noChange;
+  }
+
+  /** Where old row `index` is now, or the nearest row that is still there, looking in `direction`. */
+  private find(old: readonly MessageRow[], index: number, direction: 1 | -1): number {
+    const rows = this.rows;
+    const shift = rows.length - old.length;
+    for (let i = index; i >= 0 && i < old.length; i += direction) {
+      const key = rowKey(old[i]!);
+      for (const guess of [i + shift, i]) if (rows[guess] && rowKey(rows[guess]) === key) return guess;
+      const found = rows.findIndex((row) => rowKey(row) === key);
+      if (found >= 0) return found;
+    }
+    return direction === 1 ? 0 : rows.length - 1;
+  }
+
+  /** Everything the log holds now counts as history: what comes into the window later is not announced. */
+  private forgetLive(seq = 0): void {
+    this.historySeq = seq;
+    for (const row of this.rows) {
+      if (row.kind !== 'message') continue;
+      const { seq: s, clientId } = row.message;
+      if (s === null) this.historyUnsent.add(clientId);
+      else this.historySeq = Math.max(this.historySeq, s);
+    }
+  }
+
+  private isLive(row: MessageRow): boolean {
+    if (row.kind !== 'message') return false;
+    const { seq, clientId } = row.message;
+    return !this.historyUnsent.has(clientId) && (seq === null || seq > this.historySeq);
+  }
+
+  /** The first row of the window's newest stretch of live messages (with the day rows between them). */
+  private liveFrom(): number {
+    let split = this.end;
+    for (let i = this.end - 1; i >= this.start; i--) {
+      const row = this.rows[i]!;
+      if (row.kind === 'message' && !this.isLive(row)) break;
+      if (row.kind === 'message') split = i;
+    }
+    // A day row right before the first live message belongs with it.
+    if (split > this.start && this.rows[split - 1]!.kind === 'day' && split < this.end) split--;
+    return split;
+  }
+
+  private draw(): void {
+    const { model, handlers, rows } = this;
+    const split = this.liveFrom();
+    const row = (r: MessageRow) =>
+      r.kind === 'day' ? daySeparator(model, r.day) : messageRow(model, r, handlers);
+    // The older-history button is always asked for: it also tells the controller which thread is shown.
+    const older = model.actions?.olderButton(model);
+    render(
+      html`${this.start === 0 ? older : nothing}
+        <div class="rows" aria-live="off">${repeat(rows.slice(this.start, split), rowKey, row)}</div>
+        <div class="rows">${repeat(rows.slice(split, this.end), rowKey, row)}</div>`,
+      this.log!,
+    );
+  }
+
+  /** Row elements of the window, in order. */
+  private elements(): HTMLElement[] {
+    return [...this.log!.querySelectorAll<HTMLElement>(':scope > .rows > *')];
+  }
+
+  /** Moves the window to [start, end) and keeps the row at `anchor` where it was on screen (and focus on it). */
+  private move(start: number, end: number, anchor: HTMLElement | null): void {
+    const log = this.log!;
+    const root = log.getRootNode() as Document | ShadowRoot;
+    const focused = root.activeElement?.closest<HTMLElement>('[part~="message"]');
+    const focusedId = focused && log.contains(focused) ? focused.dataset.clientId : undefined;
+    const anchorId = anchor?.dataset.clientId;
+    const top = anchor?.getBoundingClientRect().top ?? 0;
+    if (end < this.end) this.forgetLive();
+    this.start = start;
+    this.end = end;
+    this.draw();
+    const byId = (id: string) =>
+      log.querySelector<HTMLElement>(`[part~="message"][data-client-id="${CSS.escape(id)}"]`);
+    const now = anchorId ? byId(anchorId) : null;
+    if (now) log.scrollTop += now.getBoundingClientRect().top - top;
+    // A focused row that had to leave (or was drawn again elsewhere): focus the anchor, or the row again.
+    if (focusedId && !focused!.isConnected) {
+      const target = byId(focusedId) ?? now;
+      if (target) {
+        target.tabIndex = -1;
+        target.focus({ preventScroll: true });
+      }
+    }
+  }
+
+  /** After scrolling or an update: keep `AHEAD` rows on each side of the visible ones, within bounds. */
+  settle(): void {
+    const log = this.log;
+    if (!log?.isConnected) return;
+    const els = this.elements();
+    const box = log.getBoundingClientRect();
+    let first = -1;
+    let last = -1;
+    for (let i = 0; i < els.length; i++) {
+      const r = els[i]!.getBoundingClientRect();
+      if (r.bottom > box.top && r.top < box.bottom) {
+        if (first < 0) first = i;
+        last = i;
+      } else if (first >= 0) break;
+    }
+    if (first < 0) return;
+    const n = this.rows.length;
+    let start = this.start;
+    let end = this.end;
+    const above = first;
+    const below = els.length - 1 - last;
+    if ((above < MIN_AHEAD && start > 0) || above > MAX_AHEAD)
+      start = Math.max(0, this.start + first - AHEAD);
+    if ((below < MIN_AHEAD && end < n) || below > MAX_AHEAD) end = Math.min(n, this.start + last + 1 + AHEAD);
+    // Keep a focused row (a keyboard user's place) unless the window would grow too large.
+    const root = log.getRootNode() as Document | ShadowRoot;
+    const focused = root.activeElement?.closest<HTMLElement>('.rows > *');
+    const at = focused ? els.indexOf(focused) : -1;
+    if (at >= 0) {
+      const s = Math.min(start, this.start + at);
+      const e = Math.max(end, this.start + at + 1);
+      if (e - s <= MAX_ROWS) [start, end] = [s, e];
+    }
+    if (start === this.start && end === this.end) return;
+    const anchor = els.slice(first, last + 1).find((el) => el.dataset.clientId) ?? null;
+    this.move(start, end, anchor);
+  }
+
+  /** Brings a message into the window; false when the thread does not hold it. */
+  reveal(clientId: string): boolean {
+    const i = this.rows.findIndex((row) => row.kind === 'message' && row.message.clientId === clientId);
+    if (i < 0) return false;
+    if (i < this.start || i >= this.end)
+      this.move(Math.max(0, i - AHEAD), Math.min(this.rows.length, i + 1 + AHEAD), null);
+    return true;
+  }
+
+  readonly onScroll = (event: Event) => {
+    // Only the top of everything loaded asks for older history.
+    if (this.start === 0) this.model.actions?.onScroll(event);
+    this.settle();
+  };
+}
+
+const rowWindow = directive(RowWindow);
+
+function onLogScroll(event: Event): void {
+  windows.get(event.currentTarget as Element)?.onScroll(event);
+}
+
+/**
+ * Makes sure the message's row is in the log's window (for search hits, reply quotes and other jumps), so it can
+ * be scrolled to and focused. `root` is the element's render root.
+ */
+export function revealMessage(root: ParentNode, clientId: string): void {
+  const log = root.querySelector('[part~="messages"]');
+  if (log) windows.get(log)?.reveal(clientId);
+}
+
 export function messageList(model: MessageListModel, handlers: MessageListHandlers): TemplateResult {
   return html`<div
     part="messages"
     role="log"
     aria-live="polite"
     aria-label=${model.t.messagesLabel}
-    @scroll=${model.actions?.onScroll}
-  >
-    ${model.actions?.olderButton(model)}
-    ${repeat(
-      messageRows(model.messages),
-      (row) => (row.kind === 'day' ? row.key : `m:${row.message.clientId}`),
-      (row) => (row.kind === 'day' ? daySeparator(model, row.day) : messageRow(model, row, handlers)),
-    )}
-  </div>`;
+    @scroll=${onLogScroll}
+    ${rowWindow(model, handlers)}
+  ></div>`;
 }

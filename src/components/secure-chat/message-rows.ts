@@ -21,27 +21,52 @@ function timeOf(message: MessageView): Date | null {
   return Number.isNaN(time.getTime()) ? null : time;
 }
 
+/**
+ * What one message contributed, with what it depended on: the message before it and the day being shown. When
+ * both are the same next time, its rows are reused as they were (same objects), so an older page of history
+ * computes only its own rows and the row after it, not every row again.
+ */
+interface Contribution {
+  previous: MessageView | null;
+  dayMs: number | null;
+  rows: MessageRow[];
+  day: Date | null;
+}
+const contributions = new WeakMap<MessageView, Contribution>();
+
 /** The message list as rows: a day row wherever the local day changes, and each message marked as grouped or not. */
 export function messageRows(messages: readonly MessageView[]): MessageRow[] {
   const rows: MessageRow[] = [];
-  let previous: { senderId: string; time: Date | null } | null = null;
-  let currentDay: Date | null = null;
+  let previous: MessageView | null = null;
+  let previousTime: Date | null = null;
+  let currentDay = null as Date | null;
   for (const message of messages) {
-    const time = timeOf(message);
-    const newDay = time !== null && (currentDay === null || calendarDaysBetween(currentDay, time) !== 0);
-    if (newDay) {
-      currentDay = startOfDay(time);
-      rows.push({ kind: 'day', day: currentDay, key: `d:${message.clientId}` });
+    const dayMs: number | null = currentDay?.getTime() ?? null;
+    let made = contributions.get(message);
+    if (!made || made.previous !== previous || made.dayMs !== dayMs) {
+      const mine: MessageRow[] = [];
+      const time = timeOf(message);
+      let day: Date | null = currentDay;
+      const newDay = time !== null && (day === null || calendarDaysBetween(day, time) !== 0);
+      if (newDay) {
+        day = startOfDay(time);
+        mine.push({ kind: 'day', day, key: `d:${message.clientId}` });
+      }
+      const gap = time && previousTime ? time.getTime() - previousTime.getTime() : null;
+      const continued =
+        !newDay &&
+        previous?.senderId === message.senderId &&
+        gap !== null &&
+        gap >= 0 &&
+        gap <= GROUP_WINDOW_MS;
+      mine.push({ kind: 'message', message, time, continued });
+      made = { previous, dayMs, rows: mine, day };
+      contributions.set(message, made);
     }
-    const gap = time && previous?.time ? time.getTime() - previous.time.getTime() : null;
-    const continued =
-      !newDay &&
-      previous?.senderId === message.senderId &&
-      gap !== null &&
-      gap >= 0 &&
-      gap <= GROUP_WINDOW_MS;
-    rows.push({ kind: 'message', message, time, continued });
-    previous = { senderId: message.senderId, time };
+    for (const row of made.rows) rows.push(row);
+    currentDay = made.day;
+    previous = message;
+    previousTime = (made.rows.at(-1) as Extract<MessageRow, { kind: 'message' }>).time;
   }
   return rows;
 }

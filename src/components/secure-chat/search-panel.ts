@@ -9,7 +9,7 @@ import { dateTimeLabel } from '../../i18n/intl.js';
 import { fill } from '../../i18n/template.js';
 import { searchMessages, type SearchHit } from '../../state/search.js';
 import { closeIcon } from './icons.js';
-import { displayName } from './message-list.js';
+import { displayName, revealMessage } from './message-list.js';
 import type { SearchModel } from './search.js';
 import { activityLabel } from './thread-list.js';
 
@@ -23,6 +23,8 @@ export interface SearchPanelHandlers {
 
 /** Scrolls the message into view and moves focus to it, so a screen reader reads it next. */
 export function showMessage(root: ParentNode, clientId: ClientMessageId): void {
+  // The log holds a window of rows: bring the message into it first.
+  revealMessage(root, clientId);
   const row = root.querySelector<HTMLElement>(`[part~="message"][data-client-id="${CSS.escape(clientId)}"]`);
   if (!row) return;
   row.tabIndex = -1;

@@ -194,6 +194,17 @@ export const styles = css`
     gap: calc(var(--bm-space) / 2);
   }
 
+  /* The log's rows come in two runs: history (not announced) and messages that arrived while open. */
+  [part~='messages'] > .rows {
+    display: flex;
+    flex-direction: column;
+    gap: inherit;
+  }
+
+  [part~='messages'] > .rows:empty {
+    display: none;
+  }
+
   [part~='message'] {
     max-inline-size: 80%;
     padding: calc(var(--bm-space) / 2) var(--bm-space);
