@@ -17,17 +17,12 @@ import {
 } from './events.js';
 import { styles } from './secure-chat.styles.js';
 import { renderChat } from './chat-view.js';
-import { AttachmentController } from './attachments.js';
-import { attachmentStyles } from './attachments.styles.js';
 import { BannerController } from './banner.js';
-import { ThreadExportController } from './export.js';
-import { ThreadSearchController } from './search.js';
+import { LazyPart } from './lazy.js';
 import { ThreadListController } from './thread-list.js';
 import { threadToolsStyles } from './thread-tools.styles.js';
-import { ComposerController } from './composer.js';
+import type { ThreadView } from './thread-view.js';
 import { TrustController, trustStyles } from './trust.js';
-import { MessageActionsController } from './message-actions.js';
-import { messageActionsStyles } from './message-actions.styles.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
 export * from './events.js';
@@ -144,7 +139,7 @@ export * from './events.js';
  * @event {BmErrorEvent} bm-error - Something failed; `reason` is machine-readable.
  */
 export class BmSecureChat extends LitElement {
-  static override styles = [styles, threadToolsStyles, messageActionsStyles, attachmentStyles, trustStyles];
+  static override styles = [styles, threadToolsStyles, trustStyles];
 
   /**
    * Base URL of a backend that speaks the bm-secure-chat HTTP protocol (PROTOCOL.md Part 2), used when no
@@ -219,7 +214,6 @@ export class BmSecureChat extends LitElement {
   private readonly openThreadId = new StoreController(this, this.session.state.$openThreadId);
   private readonly messages = new StoreController(this, this.session.state.$openThreadMessages);
   private readonly sessionInfo = new StoreController(this, this.session.state.$session);
-  private readonly files = new AttachmentController(this, this.session, (error) => this.reportError(error));
   private readonly typing = new StoreController(this, this.session.state.$typing);
   private readonly trust: TrustController = new TrustController(this, {
     trust: () => this.session.requireEngine().trust(),
@@ -227,23 +221,30 @@ export class BmSecureChat extends LitElement {
   });
   private readonly threadList = new ThreadListController(this);
   private readonly banner = new BannerController(this, this.session.state.$connection);
-  private readonly search = new ThreadSearchController(this, (error) => this.reportError(error));
-  private readonly exporter = new ThreadExportController(
-    this,
-    { state: this.session.state, actions: this.session.actions },
-    (error) => this.reportError(error),
-  );
-  private readonly composer = new ComposerController(this, {
-    actions: this.session.actions,
-    draft: { get: () => this.draft, set: (text) => (this.draft = text) },
-  });
-  private readonly messageActions = new MessageActionsController(this, {
-    state: this.session.state,
-    actions: this.session.actions,
-    composer: this.composer,
-    act: (action) => void this.act(action),
-  });
   @state() private draft = '';
+
+  /** The open thread's view (header, messages, composer): a chunk that loads while the thread list is shown. */
+  private readonly threadPart = new LazyPart(this, () => import('./thread-view.js'));
+  private threadView: ThreadView | null = null;
+  private threadViewLoad: Promise<unknown> | null = null;
+
+  private loadThreadView(): void {
+    this.threadViewLoad ??= this.threadPart.use().then(
+      ({ ThreadView }) => {
+        this.threadView = new ThreadView(this, {
+          chat: { state: this.session.state, actions: this.session.actions },
+          act: (action) => void this.act(action),
+          onError: (error) => this.reportError(error),
+          draft: { get: () => this.draft, set: (text) => (this.draft = text) },
+        });
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.threadViewLoad = null;
+        this.reportError(error);
+      },
+    );
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -301,11 +302,12 @@ export class BmSecureChat extends LitElement {
     send: () => {
       const threadId = this.openThreadId.value;
       const text = this.draft.trim();
-      if (!threadId || !text) return;
+      const view = this.threadView;
+      if (!threadId || !text || !view) return;
       this.draft = '';
       // A send that could not be sealed (a key change to look at first) gives the text back.
       void this.act(() =>
-        this.composer.submit(threadId, text).catch((error: unknown) => {
+        view.composer.submit(threadId, text).catch((error: unknown) => {
           if (!this.draft) this.draft = text;
           throw error;
         }),
@@ -369,15 +371,20 @@ export class BmSecureChat extends LitElement {
 
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
-    while (this.tableLoad) {
-      await this.tableLoad;
+    // The language table, and the open thread's view while it loads, count as part of the update.
+    for (;;) {
+      const loading =
+        this.tableLoad ?? (this.openThreadId.value && !this.threadView ? this.threadViewLoad : null);
+      if (!loading) return result;
+      await loading;
       result = await super.getUpdateComplete();
     }
-    return result;
   }
 
   protected override updated(): void {
     this.announceReady();
+    // Once there is a list to choose from, the thread view loads, so opening a thread rarely waits for it.
+    if (this.sessionInfo.value && this.threads.value.length) this.loadThreadView();
     // Matter-chat mode: open the one thread as soon as it is known.
     if (this.thread && this.session.engine && this.openThreadId.value !== this.thread) {
       if (this.threads.value.some((t) => t.id === this.thread)) this.handlers.open(this.thread);
@@ -440,13 +447,9 @@ export class BmSecureChat extends LitElement {
                     this.sessionInfo.value.capabilities.encryptionEnabled &&
                     this.sessionInfo.value.capabilities.canStartEncryptedThreads,
                   draft: this.draft,
-                  files: this.files,
                   threadList: this.threadList,
-                  search: this.search,
-                  exporter: this.exporter,
+                  threadView: this.threadView,
                   typing: this.typing.value[this.openThreadId.value ?? ''] ?? [],
-                  composer: this.composer,
-                  messageActions: this.messageActions,
                   trust: this.trust,
                 },
                 this.handlers,
