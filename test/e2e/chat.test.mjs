@@ -23,11 +23,12 @@ function filesUnder(dir) {
 }
 
 /**
- * Errors the browser itself logs while it is off the network (a refused request, a socket that cannot open):
- * the page did not cause them and cannot silence them. Anything else is the page's own error.
+ * Errors the browser itself logs while it is off the network (a refused request, a socket that cannot open;
+ * Firefox words a cross-origin request that got no response at all as a CORS failure with status null): the
+ * page did not cause them and cannot silence them. Anything else is the page's own error.
  */
 const NETWORK_ERROR =
-  /net::ERR_INTERNET_DISCONNECTED|Failed to load resource|NetworkError|WebSocket connection to|can.t establish a connection/i;
+  /net::ERR_INTERNET_DISCONNECTED|Failed to load resource|NetworkError|WebSocket connection to|can.t establish a connection|CORS request did not succeed\)\. Status code: \(null\)/i;
 
 /** Each test's limit: a wait in the page fails after 20 s (harness.mjs); a test is a few such steps. */
 const TEST = { timeout: 90_000 };
