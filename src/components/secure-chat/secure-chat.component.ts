@@ -292,8 +292,32 @@ export class BmSecureChat extends LitElement {
     }
   }
 
+  /**
+   * Where focus goes once a thread opens or closes: in the narrow layout the list and the thread are two screens,
+   * so focus moves to the thread's back button, and back to the thread's row in the list.
+   */
+  private focusAfterOpen: { threadId: string | null; from: string | null } | null = null;
+
+  private moveFocusAfterOpen(): void {
+    const pending = this.focusAfterOpen;
+    if (!pending || this.openThreadId.value !== pending.threadId) return;
+    // The header of a thread whose view is still loading is drawn again once it is in: wait for that one.
+    if (pending.threadId && !this.threadView) return;
+    this.focusAfterOpen = null;
+    const target = pending.threadId
+      ? this.renderRoot.querySelector<HTMLElement>('.thread .back')
+      : this.renderRoot.querySelector<HTMLElement>(
+          `[part~="thread-item"][data-thread-id="${CSS.escape(pending.from ?? '')}"]`,
+        );
+    // Side by side the back button is hidden and focus stays in the list.
+    if (target?.checkVisibility()) target.focus();
+  }
+
   private readonly handlers = {
-    open: (threadId: string | null) => void this.act(() => this.session.actions.openThread(threadId)),
+    open: (threadId: string | null) => {
+      this.focusAfterOpen = { threadId, from: this.openThreadId.value };
+      void this.act(() => this.session.actions.openThread(threadId));
+    },
     draftChanged: (text: string) => {
       this.draft = text;
       const threadId = this.openThreadId.value;
@@ -383,11 +407,13 @@ export class BmSecureChat extends LitElement {
 
   protected override updated(): void {
     this.announceReady();
+    this.moveFocusAfterOpen();
     // Once there is a list to choose from, the thread view loads, so opening a thread rarely waits for it.
     if (this.sessionInfo.value && this.threads.value.length) this.loadThreadView();
     // Matter-chat mode: open the one thread as soon as it is known.
     if (this.thread && this.session.engine && this.openThreadId.value !== this.thread) {
-      if (this.threads.value.some((t) => t.id === this.thread)) this.handlers.open(this.thread);
+      if (this.threads.value.some((t) => t.id === this.thread))
+        void this.act(() => this.session.actions.openThread(this.thread));
     }
   }
 

@@ -402,6 +402,14 @@ export const styles = css`
     .back {
       display: inline-block;
     }
+    /* A long title and the header's buttons share a phone's width by wrapping, never by overflowing. */
+    [part~='header'] {
+      flex-wrap: wrap;
+    }
+    [part~='title'] {
+      min-inline-size: 0;
+      overflow-wrap: anywhere;
+    }
   }
 
   [part~='empty'] {
