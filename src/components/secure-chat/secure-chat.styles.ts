@@ -33,6 +33,16 @@ export const styles = css`
     font-family: var(--bm-font-family);
     font-size: var(--bm-font-size);
     line-height: 1.5;
+    /* Inherited text styles of the page (a theme's uppercase, letter spacing, bold body text) stop here; a rule
+       on the element itself still wins over these. */
+    font-style: normal;
+    font-weight: 400;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-transform: none;
+    text-align: start;
+    text-indent: 0;
+    text-shadow: none;
     border: 1px solid var(--bm-color-border);
     border-radius: var(--bm-radius);
     min-block-size: 12rem;
@@ -81,6 +91,11 @@ export const styles = css`
     min-block-size: inherit;
     block-size: 100%;
     box-sizing: border-box;
+  }
+
+  /* Matter-chat mode (\`thread\` set): no list, so the conversation takes the whole width. */
+  [part~='base']:not(:has(> [part~='thread-list'])) {
+    grid-template-columns: 1fr;
   }
 
   [part~='base']:has(> [part~='empty']) {
