@@ -20,6 +20,7 @@ import { trackTyping, type TypingTracker } from '../state/typing.js';
 import { Outbox, type OutboxStore } from './outbox.js';
 import type { Attachments, FileCrypto } from './attachments.js';
 import type { TrustActions } from './trust.js';
+import type { SequenceChecker } from './sequence-check.js';
 
 /**
  * The encrypted-thread half of the engine. It lives in the lazily loaded crypto chunk: a page whose users
@@ -28,11 +29,18 @@ import type { TrustActions } from './trust.js';
 export interface ThreadSecurity {
   /** Seals content for a thread, rotating the epoch first if PROTOCOL.md's rules say so. */
   seal(thread: Thread, clientId: ClientMessageId, content: MessageContent): Promise<MessageBody>;
-  /** Opens an envelope; an expected failure (sent before this device could read it) is marked as such. */
+  /**
+   * Opens an envelope; an expected failure (sent before this device could read it) is marked as such. `sender`:
+   * the signed sender device and its sequence number.
+   */
   open(
     thread: Thread,
     record: MessageRecord,
-  ): Promise<{ content: MessageContent } | { failure: TimelineFailure }>;
+  ): Promise<
+    { content: MessageContent; sender?: NonNullable<TimelineEvent['sender']> } | { failure: TimelineFailure }
+  >;
+  /** Drops replayed envelopes and marks gaps in a sender device's sequence (sequence-check.ts). */
+  readonly sequences?: SequenceChecker;
   /** Creates the thread's first epoch after encryption was turned on. */
   start(thread: Thread): Promise<void>;
   /** Makes sure this browser's device keys exist and are published, so others can seal to it. */
@@ -165,6 +173,14 @@ export class ChatEngine implements ChatActions {
       }
       case 'thread':
         this.state.putThread(event.thread);
+        // Someone made a thread of ours encrypted (or started one with us): publish this device's keys now, so
+        // the first epoch can be sealed to it and what they send next is readable here.
+        if (event.thread.encrypted && this.state.$session.get()?.capabilities.encryptionEnabled)
+          void this.loadSecurity()
+            .then((security) => security.prepare?.())
+            .catch(() => {
+              // Publishing is retried on the next encrypted send or open; nothing is lost meanwhile.
+            });
         break;
       case 'thread-removed':
         this.state.removeThread(event.threadId);
@@ -220,13 +236,27 @@ export class ChatEngine implements ChatActions {
 
   /** Turns records into timeline events, opening envelopes where the thread is encrypted. */
   private async receive(thread: Thread, records: MessageRecord[]): Promise<void> {
-    const events: TimelineEvent[] = [];
+    let events: TimelineEvent[] = [];
+    let security: ThreadSecurity | null = null;
     for (const record of records) {
       if (record.body.kind === 'plain') {
         events.push(this.toEvent(record, { content: record.body.content }));
       } else {
-        const security = await this.loadSecurity();
+        security = await this.loadSecurity();
         events.push(this.toEvent(record, await security.open(thread, record)));
+      }
+    }
+    if (security?.sequences) {
+      // Replays left out, "a message may be missing" rows put in (or taken out when the message arrived).
+      const shown = this.state.$events.get()[thread.id] ?? [];
+      const checked = await security.sequences.check(thread.id, events, shown);
+      events = checked.put;
+      if (checked.remove.length) {
+        const current = this.state.$events.get()[thread.id] ?? [];
+        this.state.$events.setKey(
+          thread.id,
+          current.filter((event) => !checked.remove.includes(event.clientId)),
+        );
       }
     }
     this.state.putEvents(thread.id, events);
@@ -234,7 +264,8 @@ export class ChatEngine implements ChatActions {
 
   private toEvent(
     record: MessageRecord,
-    opened: { content: MessageContent | null } | { failure: TimelineFailure },
+    opened:
+      { content: MessageContent | null; sender?: TimelineEvent['sender'] } | { failure: TimelineFailure },
   ): TimelineEvent {
     return {
       threadId: record.threadId,
@@ -245,6 +276,7 @@ export class ChatEngine implements ChatActions {
       status: 'sent',
       content: 'content' in opened ? opened.content : null,
       ...('failure' in opened ? { failure: opened.failure } : {}),
+      ...('sender' in opened && opened.sender ? { sender: opened.sender } : {}),
     };
   }
 

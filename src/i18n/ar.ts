@@ -22,6 +22,8 @@ export const ar: Strings = {
   beforeJoin: 'أُرسلت هذه الرسالة قبل انضمامك وهي غير متاحة لك.',
   deviceAddedLater: 'أُرسلت هذه الرسالة قبل إعداد هذا الجهاز وهي غير متاحة عليه.',
   undecryptable: 'تعذّر فك تشفير هذه الرسالة',
+  messageMissing: 'قد تكون هناك رسالة مفقودة هنا.',
+  wrongThread: 'تعذّر فك تشفير هذه الرسالة: لقد كُتبت في محادثة أخرى (wrong-thread).',
   loading: 'جارٍ الاتصال…',
   encryptAction: 'تفعيل التشفير من طرف إلى طرف',
   encryptTitle: 'تفعيل التشفير من طرف إلى طرف؟',

@@ -23,6 +23,9 @@ export const de: Strings = {
   deviceAddedLater:
     'Diese Nachricht wurde gesendet, bevor dieses Gerät eingerichtet war, und ist hier nicht verfügbar.',
   undecryptable: 'Diese Nachricht konnte nicht entschlüsselt werden',
+  messageMissing: 'Hier fehlt möglicherweise eine Nachricht.',
+  wrongThread:
+    'Diese Nachricht konnte nicht entschlüsselt werden: Sie wurde in einer anderen Unterhaltung geschrieben (wrong-thread).',
   loading: 'Verbindung wird hergestellt…',
   encryptAction: 'Ende-zu-Ende-Verschlüsselung einschalten',
   encryptTitle: 'Ende-zu-Ende-Verschlüsselung einschalten?',

@@ -20,6 +20,10 @@ export interface Strings {
   beforeJoin: string;
   deviceAddedLater: string;
   undecryptable: string;
+  /** A gap in a sender's sequence numbers: the server did not deliver a message (or not yet). */
+  messageMissing: string;
+  /** An envelope delivered in another thread than it was written in. */
+  wrongThread: string;
   loading: string;
   encryptAction: string;
   encryptTitle: string;
@@ -131,6 +135,8 @@ export const en: Strings = {
   beforeJoin: 'This message was sent before you joined and is not available to you.',
   deviceAddedLater: 'This message was sent before this device was set up and is not available on it.',
   undecryptable: 'This message could not be decrypted',
+  messageMissing: 'A message may be missing here.',
+  wrongThread: 'This message could not be decrypted: it was written in another conversation (wrong-thread).',
   loading: 'Connecting…',
   encryptAction: 'Turn on end-to-end encryption',
   encryptTitle: 'Turn on end-to-end encryption?',

@@ -1,4 +1,5 @@
 import type { ClientMessageId, IsoTime, MessageContent, ThreadId, UserId } from '../adapter/types.js';
+import { keepSenderOrder } from './sender-order.js';
 
 /** One event of a thread as the engine hands it over: decrypted content, or why there is none. */
 export interface TimelineEvent {
@@ -12,6 +13,8 @@ export interface TimelineEvent {
   content: MessageContent | null;
   /** Set when content is null: why this event could not be read. */
   failure?: TimelineFailure;
+  /** The sender device and its signed sequence number (encrypted threads): orders its messages. */
+  sender?: { deviceId: string; sequence: number };
 }
 
 export interface TimelineFailure {
@@ -72,7 +75,7 @@ function fold(sorted: readonly TimelineEvent[], orphans?: TimelineEvent[]): Mess
   const reactions = new Map<ClientMessageId, Map<string, Set<UserId>>>();
   const seen = new Set<ClientMessageId>();
 
-  for (const event of sorted) {
+  for (const event of keepSenderOrder(sorted)) {
     if (seen.has(event.clientId)) continue;
     seen.add(event.clientId);
     const content = event.content;

@@ -16,6 +16,7 @@ import type { Strings } from '../../i18n/strings.js';
 import { dateTimeLabel, dayLabel, fileSizeLabel, localDateKey, timeLabel } from '../../i18n/intl.js';
 import type { MessageView } from '../../state/timeline.js';
 import type { AttachmentController } from './attachments.js';
+import { failureText } from './failure-text.js';
 import { formatMessage } from './format/render.js';
 import type { MessageActionsController } from './message-actions.js';
 import { messageRows, type MessageRow } from './message-rows.js';
@@ -61,13 +62,7 @@ function messageBody(model: MessageListModel, message: MessageView): TemplateRes
   const { t } = model;
   // No whitespace around the bindings: the body keeps white space as typed (pre-wrap).
   if (message.kind === 'undecryptable') {
-    const reason = message.failure?.reason ?? 'unknown';
-    const text =
-      reason === 'before-join'
-        ? t.beforeJoin
-        : reason === 'device-added-later'
-          ? t.deviceAddedLater
-          : `${t.undecryptable} (${reason}).`;
+    const text = failureText(t, message.failure?.reason ?? 'unknown');
     const tone = message.failure?.expected ? 'info' : 'warning';
     return html`<div part="message-body" class=${tone}>${text}</div>`;
   }

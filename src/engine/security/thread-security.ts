@@ -34,6 +34,7 @@ import type { PeerTrust } from '../../state/key-changes.js';
 import type { ThreadSecurity } from '../engine.js';
 import { TrustError, type ContactSafetyNumber, type TrustActions } from '../trust.js';
 import { fileCrypto } from './attachment-crypto.js';
+import { SenderSequences, type SequenceChecker } from '../sequence-check.js';
 
 const ROTATE_AFTER_MESSAGES = 100;
 const ROTATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
@@ -85,6 +86,17 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   private readonly now: () => number;
   readonly files = fileCrypto;
   readonly trust: TrustActions = this;
+  private senderSequences: SenderSequences | null = null;
+  /** Replays dropped, gaps marked, per sender device (sequence-check.ts). */
+  readonly sequences: SequenceChecker = {
+    check: async (threadId, events, shown) => {
+      this.senderSequences ??= new SenderSequences(
+        this.options.vault.counters,
+        (await this.ensureDevice()).deviceId,
+      );
+      return this.senderSequences.check(threadId, events, shown);
+    },
+  };
 
   constructor(private readonly options: ThreadSecurityOptions) {
     this.now = options.now ?? Date.now;
@@ -391,7 +403,9 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   async open(
     thread: Thread,
     record: MessageRecord,
-  ): Promise<{ content: MessageContent } | { failure: TimelineFailure }> {
+  ): Promise<
+    { content: MessageContent; sender: { deviceId: string; sequence: number } } | { failure: TimelineFailure }
+  > {
     if (record.body.kind !== 'envelope') return { failure: { reason: 'malformed', expected: false } };
     try {
       const opened = await openEnvelope(fromBase64Url(record.body.envelope), {
@@ -403,7 +417,8 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
       if (opened.header.clientMessageId !== record.clientId) {
         return { failure: { reason: 'malformed', expected: false } };
       }
-      return { content: opened.content as MessageContent };
+      const { senderDeviceId: deviceId, sequence } = opened.header;
+      return { content: opened.content as MessageContent, sender: { deviceId, sequence } };
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       // A key this device never received is expected for messages from before it joined the thread, or from
