@@ -64,6 +64,12 @@ const nodeCryptoStub = {
   },
 };
 
+/**
+ * Test files named on the command line (`npx web-test-runner test/engine/x.test.ts`) run alone: the layer
+ * groups below would otherwise run every file besides them.
+ */
+const filesFromCommandLine = process.argv.slice(2).some((arg) => /\.test\.ts$/.test(arg));
+
 const litMode = process.env.BM_LIT_MODE === 'production' ? 'production' : 'development';
 
 export default {
@@ -93,11 +99,13 @@ export default {
   ],
   reporters: [defaultReporter(), summaryReporter()],
   // A layer without tests yet is left out, since the runner refuses a group that matches no file.
-  groups: layers
-    .filter(
-      (name) =>
-        existsSync(`test/${name}`) &&
-        readdirSync(`test/${name}`, { recursive: true }).some((f) => String(f).endsWith('.test.ts')),
-    )
-    .map((name) => ({ name, files: `test/${name}/**/*.test.ts` })),
+  groups: filesFromCommandLine
+    ? []
+    : layers
+        .filter(
+          (name) =>
+            existsSync(`test/${name}`) &&
+            readdirSync(`test/${name}`, { recursive: true }).some((f) => String(f).endsWith('.test.ts')),
+        )
+        .map((name) => ({ name, files: `test/${name}/**/*.test.ts` })),
 };
