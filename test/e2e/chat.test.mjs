@@ -31,7 +31,7 @@ const NETWORK_ERROR =
   /net::ERR_INTERNET_DISCONNECTED|Failed to load resource|NetworkError|WebSocket connection to|can.t establish a connection|CORS request did not succeed\)\. Status code: \(null\)/i;
 
 /** Each test's limit: a wait in the page fails after 20 s (harness.mjs); a test is a few such steps. */
-const TEST = { timeout: 90_000 };
+const TEST = { timeout: 180_000 };
 
 for (const kind of BROWSERS) {
   describe(`two people in an encrypted thread (${kind})`, () => {

@@ -26,7 +26,7 @@ export const BROWSERS = (process.env.BM_BROWSERS ?? 'chromium,firefox')
   .filter((name) => name === 'chromium' || name === 'firefox');
 
 /** How long a wait for the page may take before the test fails (a loaded machine is slow, never this slow). */
-const WAIT_MS = 20_000;
+const WAIT_MS = 45_000;
 
 /**
  * Runs in the page: the element a spec names inside the widget's shadow root, or null.
