@@ -39,6 +39,8 @@ describe('a server that swaps or adds keys (widget, engine, vaults and crypto re
     expect(notices(ra)[0]!.textContent).to.contain('Bob’s security key changed. Sending here is paused');
     await until(() => input(ra).disabled && input(ra).value === 'only for Bob');
     expect(send(ra).disabled).to.equal(true);
+    // The notice says why; no generic error banner on top of it.
+    expect(ra.querySelector('.banner-dismiss'), 'error banner').to.equal(null);
     const stored = await hub.adapterFor(bob).listMessages(thread.id);
     expect(stored.items).to.have.length(1);
     expect(server.sealedTo).not.to.include((await server.serverDevice()).device.deviceId);

@@ -57,8 +57,9 @@ export class BannerController {
 
   /** Shows an error; the user action that failed or the `bm-error` that was fired says which. */
   report(reason: string): void {
-    // A cancelled transfer was the user's own choice, not a failure to tell them about.
-    if (reason !== 'aborted') this.errors.report(reason);
+    // A cancelled transfer was the user's own choice, not a failure to tell them about; a send paused by a
+    // verified contact's key change is explained by the notice above the composer, which keeps the text.
+    if (reason !== 'aborted' && reason !== 'key-change-unresolved') this.errors.report(reason);
   }
 
   private dismiss(id: number, button: HTMLElement): void {
