@@ -30,7 +30,7 @@ function filesUnder(dir) {
 const NETWORK_ERROR =
   /net::ERR_INTERNET_DISCONNECTED|Failed to load resource|NetworkError|WebSocket connection to|can.t establish a connection|CORS request did not succeed\)\. Status code: \(null\)/i;
 
-/** Each test's limit: a wait in the page fails after 20 s (harness.mjs); a test is a few such steps. */
+/** Each test's limit: a wait in the page fails after 45 s (harness.mjs); a test is a few such steps. */
 const TEST = { timeout: 180_000 };
 
 for (const kind of BROWSERS) {
