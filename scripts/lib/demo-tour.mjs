@@ -3,6 +3,7 @@
 // sent, the other side's copy decrypted). scripts/screenshots.mjs photographs each stop; the end-to-end test
 // test/e2e/demo-pages.test.mjs checks that no stop logged a console error, threw, or (on the strict-CSP page)
 // met a policy violation, and that the tour covers every page the index links.
+/* global window */
 
 /** Each stop: a page under /demo/ and how to bring it to its ready state. */
 export const stops = [
@@ -14,11 +15,18 @@ export const stops = [
   {
     name: 'two-people',
     path: 'two-people.html',
-    ready: async (page) => {
-      for (const i of [0, 1]) {
-        await page.locator('bm-secure-chat').nth(i).locator('[part~="thread-item"]').first().waitFor();
-      }
+    ready: async (page, scheme) => {
+      const [partner, client] = [0, 1].map((i) => page.locator('bm-secure-chat').nth(i));
       await page.locator('#server-view', { hasText: 'not encrypted' }).waitFor();
+      // Both open the encrypted matter thread; the partner writes, the client's widget decrypts it.
+      for (const chat of [partner, client]) {
+        await chat.locator('[part~="thread-item"]', { hasText: 'Matter' }).click();
+        await chat.locator('[part~="input"]').waitFor();
+      }
+      const text = `The draft settlement is ready for your review (${scheme}).`;
+      await send(partner, text);
+      await messageShown(client, text);
+      await page.locator('#server-view', { hasText: 'envelope' }).waitFor();
     },
   },
   {
@@ -32,7 +40,10 @@ export const stops = [
     name: 'portal-client-setup',
     path: 'portal/',
     shot: false,
-    ready: (page) => portalAs(page, 'client', true),
+    ready: async (page) => {
+      await portalAs(page, 'client', true);
+      await devicePublished(page);
+    },
   },
   {
     name: 'portal-partner',
@@ -43,6 +54,8 @@ export const stops = [
         page.locator('bm-secure-chat'),
         `Chris, the inventory of assets is in the documents (${scheme}).`,
       );
+      // Sending scrolled the composer into view; the picture starts at the page's top.
+      await page.evaluate(() => window.scrollTo(0, 0));
     },
   },
   {
@@ -121,6 +134,25 @@ async function send(chat, text) {
   await chat.locator('[part~="input"]').fill(text);
   await chat.locator('[part~="send-button"]').click();
   await row(chat, text).locator('[part~="receipt"]').waitFor();
+}
+
+/**
+ * Waits until the reference server lists a device of the signed-in portal user's (their widget published its
+ * keys; asked through the demo site's /chat-api proxy with the portal's session token).
+ */
+async function devicePublished(page) {
+  await page.waitForFunction(
+    async () => {
+      const session = JSON.parse(sessionStorage.getItem('bm-portal-session') ?? 'null');
+      if (!session) return false;
+      const response = await fetch(`/chat-api/v1/keys?users=${session.userId}`, {
+        headers: { authorization: `Bearer ${session.token}` },
+      });
+      return response.ok && (await response.json())[0]?.devices?.length > 0;
+    },
+    undefined,
+    { polling: 250 },
+  );
 }
 
 async function portalAs(page, role, withChat) {
