@@ -25,7 +25,15 @@ export default defineConfig(({ mode }): UserConfig => {
     publicDir: false,
     // Lit's own minifier for the markup and CSS inside html`` and css`` templates, which a JS minifier leaves
     // as written (indentation, comments).
-    plugins: [{ ...minifyHtmlLiterals({ failOnError: true }), enforce: 'post' as const }],
+    // keepClosingSlash: an svg`` template of several shapes (an icon's circle and path) has no <svg> around it
+    // in its own text, so the minifier reads it as HTML, where `<circle />` may lose its slash; Lit then parses
+    // `<circle><path>` inside an <svg>, where the path becomes the circle's child and is never drawn.
+    plugins: [
+      {
+        ...minifyHtmlLiterals({ failOnError: true, options: { minifyOptions: { keepClosingSlash: true } } }),
+        enforce: 'post' as const,
+      },
+    ],
     define: embed ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
     resolve: {
       conditions: ['production', 'browser', 'module', 'import', 'default'],

@@ -1,6 +1,8 @@
 // The portal's people, matters and documents, and signing in: demo users are created through the reference
 // server's test hook (PROTOCOL.md 2.12) with fixed ids, so signing in again as someone is the same person (the
-// same key vault in this browser). The session token lives in sessionStorage, for this tab only.
+// same key vault in this browser). The session token lives in sessionStorage, for this tab only. Which thread is
+// each matter's chat is kept by the demo site (GET/PUT /demo/portal/threads, scripts/lib/demo-pages.mjs), as a
+// portal's own backend would, so people in different browsers meet in the same threads.
 import { AdapterError, type ChatAdapter } from '../../src/adapter/types.js';
 import { HttpAdapter } from '../../src/adapter/http.js';
 import { createTestUsers } from '../server-url.js';
@@ -127,9 +129,28 @@ export function signOut(): void {
   sessionStorage.removeItem(SESSION_KEY);
 }
 
-/** Where the matter threads were created, shared by this browser's tabs (ids, not secrets). */
+/** Where this browser last saw the matter threads (ids, not secrets), for a demo site restarted on old data. */
 function directoryKey(serverUrl: string): string {
   return `bm-portal-threads:${serverUrl}`;
+}
+
+/** The portal's own backend (the demo site) keeps which thread is each matter's chat, for every browser. */
+const SITE_THREADS = '/demo/portal/threads';
+
+async function siteThreads(): Promise<Record<string, string> | null> {
+  const response = await fetch(SITE_THREADS, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`The portal's matter list could not be read (${response.status})`);
+  const threads = (await response.json()) as Record<string, string>;
+  return Object.keys(threads).length > 0 ? threads : null;
+}
+
+async function saveSiteThreads(threads: Record<string, string>): Promise<void> {
+  const response = await fetch(SITE_THREADS, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(threads),
+  });
+  if (!response.ok) throw new Error(`The portal's matter list could not be saved (${response.status})`);
 }
 
 /** Whether each thread still exists on the server (a restarted server with new data has none of them). */
@@ -170,7 +191,7 @@ async function seed(
 export async function signIn(serverUrl: string, user: DemoUser): Promise<PortalSession> {
   let token = (await createTestUsers(serverUrl, [profileOf(user)])).get(user.id)!;
   const known = localStorage.getItem(directoryKey(serverUrl));
-  let threads = known ? (JSON.parse(known) as Record<string, string>) : null;
+  let threads = (await siteThreads()) ?? (known ? (JSON.parse(known) as Record<string, string>) : null);
   // Those who may open the threads check that they still exist (a server started with new data has none); the
   // administrator, who only reads the audit log, does not ask.
   const check = user.role !== 'administrator';
@@ -178,8 +199,9 @@ export async function signIn(serverUrl: string, user: DemoUser): Promise<PortalS
     const seeded = await seed(serverUrl);
     threads = seeded.threads;
     token = seeded.tokens.get(user.id)!;
-    localStorage.setItem(directoryKey(serverUrl), JSON.stringify(threads));
   }
+  await saveSiteThreads(threads);
+  localStorage.setItem(directoryKey(serverUrl), JSON.stringify(threads));
   const session = { userId: user.id, token, threads };
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
   return session;

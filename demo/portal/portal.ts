@@ -165,8 +165,8 @@ function matterView(session: PortalSession, user: DemoUser, adapter: ChatAdapter
             user.role === 'assistant'
               ? html`<p class="notice" role="status">
                   Assistants cannot join encrypted threads (demo/server/roles.json), so the content of this
-                  matter's chat cannot be read here. The server's answer when asked for the thread:
-                  <strong>${refusals.get(threadId) ?? 'asking…'}</strong>
+                  matter's chat cannot be read here. Asked for the thread, the server
+                  <strong>${refusals.get(threadId) ?? 'has not answered yet…'}</strong>
                 </p>`
               : html`<bm-secure-chat .adapter=${adapter} thread=${threadId} theme="auto"></bm-secure-chat>`
           }
@@ -180,7 +180,7 @@ async function askForThreads({ session, adapter }: SignedIn): Promise<void> {
   for (const threadId of Object.values(session.threads)) {
     try {
       const thread = await adapter.getThread(threadId);
-      refusals.set(threadId, `it answered the thread (${thread.participants.length} participants)`);
+      refusals.set(threadId, `answered with the thread (${thread.participants.length} participants).`);
     } catch (error) {
       refusals.set(threadId, describe(error));
     }
@@ -188,11 +188,19 @@ async function askForThreads({ session, adapter }: SignedIn): Promise<void> {
   show();
 }
 
+/** Plain words for the server's answer, with its status and reason code for the curious. */
 function describe(error: unknown): string {
   if (error instanceof AdapterError) {
-    return [error.status, error.code, error.reason && `(${error.reason})`].filter(Boolean).join(' ');
+    const code = [error.status, error.reason ?? error.code].filter(Boolean).join(', ');
+    const words =
+      error.reason === 'not-a-participant'
+        ? 'refused: you are not a participant of this chat'
+        : error.code === 'forbidden'
+          ? 'refused: your role may not see this chat'
+          : `could not be asked: ${error.message}`;
+    return `${words} (${code}).`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return `could not be asked: ${error instanceof Error ? error.message : String(error)}.`;
 }
 
 async function loadAudit({ session }: SignedIn): Promise<void> {

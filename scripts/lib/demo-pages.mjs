@@ -5,6 +5,9 @@
 //   PROTOCOL.md 2.3) and writes the per-session nonce into the element's `auth-nonce` attribute, as a CMS would
 //   when rendering the page. The chat backend sits under the site's own origin at /chat-api, proxied to the
 //   reference server, like a CMS plugin's REST route (`https://example.com/wp-json/bm-chat`).
+// - /demo/portal/threads holds the portal's matter chats (matter key to thread id), as a portal's own backend
+//   would: one list for every browser, so people signed in on different devices meet in the same threads.
+//   GET answers it ({} before the first sign-in); PUT replaces it. Ids only, kept in memory.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
@@ -12,6 +15,33 @@ const demo = (name) => fileURLToPath(new URL(`../../demo/${name}`, import.meta.u
 
 /** The path the one-tag page reaches the reference server under, on the site's own origin. */
 export const CHAT_API = '/chat-api';
+
+/** Where the portal's pages find the matter chats (demo/portal/directory.ts). */
+export const PORTAL_THREADS = '/demo/portal/threads';
+
+/** A request's JSON body, at most 64 KB. @param {import('node:http').IncomingMessage} req */
+async function readJson(req) {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 65536) throw new Error('body too large');
+  }
+  return JSON.parse(text);
+}
+
+/** A map of short keys to ids, or an error for anything else. @param {unknown} value */
+function threadMap(value) {
+  const entries = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : null;
+  const fine = /^[\w.:@-]{1,128}$/;
+  if (
+    !entries ||
+    entries.length > 20 ||
+    !entries.every(([k, v]) => fine.test(k) && typeof v === 'string' && fine.test(v))
+  ) {
+    throw new Error('not a map of matter keys to thread ids');
+  }
+  return Object.fromEntries(entries);
+}
 
 /**
  * @param {string} serverUrl the reference server, e.g. http://127.0.0.1:8787
@@ -29,6 +59,8 @@ export function demoPages(serverUrl) {
 
   /** @type {Promise<string> | null} the one-tag visitor's bearer token, made once per site */
   let visitor = null;
+  /** @type {Record<string, string>} the portal's matter chats: matter key to thread id */
+  let portalThreads = {};
 
   /** @param {string} path @param {unknown} body @param {string} [token] */
   async function post(path, body, token) {
@@ -85,6 +117,18 @@ export function demoPages(serverUrl) {
             res.end(
               page.replace('name="bm-server-url" content=""', `name="bm-server-url" content="${serverUrl}"`),
             );
+            return;
+          }
+          if (path === PORTAL_THREADS) {
+            if (req.method === 'PUT') {
+              portalThreads = threadMap(await readJson(req));
+              res.statusCode = 204;
+              res.end();
+              return;
+            }
+            res.setHeader('content-type', 'application/json');
+            res.setHeader('cache-control', 'no-store');
+            res.end(JSON.stringify(portalThreads));
             return;
           }
           if (path === '/demo/one-tag.html') {

@@ -11,7 +11,7 @@
 // The tests drive the UI as a user does: real clicks and key presses on elements found by their `part` names
 // inside the element's open shadow root. The same calls work in both browsers: elements are found by one
 // in-page function (`locate`), and acted on through the driver's element handles.
-/* global document */
+/* global document, window, HTMLAnchorElement */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,20 @@ function locate(spec) {
       (el) =>
         (spec.text === undefined || el.textContent?.includes(spec.text)) &&
         (!spec.visible || el.getClientRects().length > 0),
+    ) ?? null
+  );
+}
+
+/**
+ * Runs in the page: an element of the page itself (outside the widget) with a layout box, by CSS selector and
+ * the text it contains.
+ * @param {{ selector: string, text?: string }} spec
+ */
+function locateInPage(spec) {
+  return (
+    [...document.querySelectorAll(spec.selector)].find(
+      (el) =>
+        (spec.text === undefined || el.textContent?.includes(spec.text)) && el.getClientRects().length > 0,
     ) ?? null
   );
 }
@@ -97,6 +111,54 @@ export class Person {
       throw new Error(`${this.user.displayName}: no ${JSON.stringify(spec2)} (${error.message})`);
     });
     return handle.asElement();
+  }
+
+  /** Waits for an element of the page itself (outside the widget; see `locateInPage`) and returns it. */
+  async findInPage(selector, text) {
+    const handle = await this.waitFor(locateInPage, { selector, text }).catch((error) => {
+      throw new Error(`${this.user.displayName}: no ${selector} "${text ?? ''}" (${error.message})`);
+    });
+    return handle.asElement();
+  }
+
+  /** Clicks an element of the page itself (outside the widget), as a mouse does. */
+  async clickInPage(selector, text) {
+    await (await this.findInPage(selector, text)).click();
+  }
+
+  /**
+   * From now on, files the page saves (an `<a download>` on an object URL, as the widget's export and
+   * attachment downloads do) are kept in the page for `saved()` instead of going to the browser's downloads.
+   */
+  catchDownloads() {
+    return this.evaluate(() => {
+      const blobs = new Map();
+      const createObjectURL = URL.createObjectURL.bind(URL);
+      URL.createObjectURL = (object) => {
+        const url = createObjectURL(object);
+        blobs.set(url, object);
+        return url;
+      };
+      /** @type {{ name: string, blob: Blob }[]} */
+      const saved = [];
+      Object.defineProperty(window, '__bmSaved', { value: saved });
+      const click = HTMLAnchorElement.prototype.click;
+      HTMLAnchorElement.prototype.click = function () {
+        if (this.download && blobs.has(this.href))
+          saved.push({ name: this.download, blob: blobs.get(this.href) });
+        else click.call(this);
+      };
+    });
+  }
+
+  /** Waits until the page has saved its `index`-th file (from 0) and returns its name and bytes. */
+  async saved(index) {
+    await this.waitFor((i) => window.__bmSaved?.length > i, index);
+    const { name, bytes } = await this.evaluate(async (i) => {
+      const file = window.__bmSaved[i];
+      return { name: file.name, bytes: [...new Uint8Array(await file.blob.arrayBuffer())] };
+    }, index);
+    return { name, bytes: Buffer.from(bytes) };
   }
 
   /** Whether the element a spec names is there now. */
@@ -228,6 +290,23 @@ export async function startHarness(kind) {
     return person;
   }
 
+  /**
+   * Opens a page of the demo site (a path under the site, e.g. `demo/portal/`) in a browser context of its own
+   * (its own storage and key vaults), as a person on their own device; `label` names them in failures.
+   * `colorScheme` 'dark' (prefers-color-scheme) is for Chromium.
+   */
+  async function openPage(path, label, { colorScheme = 'light' } = {}) {
+    const context = kind === 'chromium' ? await browser.newContext() : await browser.createBrowserContext();
+    const page = await context.newPage();
+    // Puppeteer cannot emulate media features over WebDriver BiDi: Firefox pages stay in its light scheme.
+    if (kind === 'chromium') await page.emulateMedia({ colorScheme });
+    else if (colorScheme !== 'light') throw new Error('prefers-color-scheme is emulated in Chromium only');
+    const person = new Person(kind, context, page, { id: label, token: '', displayName: label });
+    people.push(person);
+    await page.goto(new URL(path, site.url).href);
+    return person;
+  }
+
   return {
     kind,
     site,
@@ -235,6 +314,7 @@ export async function startHarness(kind) {
     api,
     createUsers,
     openPerson,
+    openPage,
 
     /** Writes a file for a person to attach; removed at the end. */
     writeFile(name, bytes) {
