@@ -15,7 +15,7 @@ import { openVaultDatabase, vaultDatabaseName, type CloseReason } from './open.j
 import { OutboxStore } from './outbox.js';
 import { PeerStore } from './peers.js';
 import { askForPersistentStorage, type PersistentStorage } from './persistence.js';
-import { DEVICE_SLOT, type DeviceRecord, type PersistenceAnswer } from './schema.js';
+import { DEVICE_SLOT, type DeviceRecord, type IdentityKeys, type PersistenceAnswer } from './schema.js';
 import { SettingsStore } from './settings.js';
 
 export interface OpenVaultOptions {
@@ -31,15 +31,27 @@ export interface OpenVaultOptions {
 
 export interface NewDevice {
   deviceId: string;
-  identity: CryptoKeyPair;
+  /** The identity key pair; on a linked device only its public key (`privateKey: null`). */
+  identity: IdentityKeys;
   signing: CryptoKeyPair;
   hpke: CryptoKeyPair;
   createdAt?: number;
+  /** On a linked device: the device that signed it in. */
+  linkedBy?: string;
 }
 
 function isKeyPair(value: unknown): value is CryptoKeyPair {
   const pair = value as Partial<CryptoKeyPair> | null;
   return !!pair && pair.privateKey instanceof CryptoKey && pair.publicKey instanceof CryptoKey;
+}
+
+function isIdentity(value: unknown): value is IdentityKeys {
+  const identity = value as Partial<IdentityKeys> | null;
+  return (
+    !!identity &&
+    identity.publicKey instanceof CryptoKey &&
+    (identity.privateKey === null || identity.privateKey instanceof CryptoKey)
+  );
 }
 
 function isReadableDevice(record: unknown): record is DeviceRecord {
@@ -49,7 +61,7 @@ function isReadableDevice(record: unknown): record is DeviceRecord {
     typeof device.userId === 'string' &&
     typeof device.deviceId === 'string' &&
     typeof device.createdAt === 'number' &&
-    isKeyPair(device.identity) &&
+    isIdentity(device.identity) &&
     isKeyPair(device.signing) &&
     isKeyPair(device.hpke)
   );
@@ -130,8 +142,10 @@ export class Vault {
    * that one was lost ('damaged'), and refuses extractable private keys ('key-extractable').
    */
   async createDevice(device: NewDevice): Promise<DeviceRecord> {
+    if (!isIdentity(device.identity)) throw new VaultError('damaged', 'The identity key is not a CryptoKey');
+    if (device.identity.privateKey)
+      assertNonExtractable(device.identity.privateKey, 'The identity private key');
     for (const [what, pair] of [
-      ['identity', device.identity],
       ['device signing', device.signing],
       ['device HPKE', device.hpke],
     ] as const) {
@@ -145,6 +159,7 @@ export class Vault {
       signing: device.signing,
       hpke: device.hpke,
       createdAt: device.createdAt ?? Date.now(),
+      ...(device.linkedBy ? { linkedBy: device.linkedBy } : {}),
     };
     return this.connection.run(async (db) => {
       const tx = db.transaction(['device', 'settings', 'epochKeys'], 'readwrite');
