@@ -25,8 +25,6 @@ export interface DeviceRecord {
   userId: string;
   deviceId: string;
   identity: IdentityKeys;
-  /** On a linked device: the device that signed it into the user's device list. */
-  linkedBy?: string;
   /** This device's signing key (ECDSA P-256). */
   signing: CryptoKeyPair;
   /** This device's HPKE key (ECDH P-256). */

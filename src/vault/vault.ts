@@ -36,8 +36,6 @@ export interface NewDevice {
   signing: CryptoKeyPair;
   hpke: CryptoKeyPair;
   createdAt?: number;
-  /** On a linked device: the device that signed it in. */
-  linkedBy?: string;
 }
 
 function isKeyPair(value: unknown): value is CryptoKeyPair {
@@ -159,7 +157,6 @@ export class Vault {
       signing: device.signing,
       hpke: device.hpke,
       createdAt: device.createdAt ?? Date.now(),
-      ...(device.linkedBy ? { linkedBy: device.linkedBy } : {}),
     };
     return this.connection.run(async (db) => {
       const tx = db.transaction(['device', 'settings', 'epochKeys'], 'readwrite');
