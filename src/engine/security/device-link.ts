@@ -78,7 +78,8 @@ export interface DeviceListView {
 }
 
 export type ThisDevice =
-  | { kind: 'none' }
+  /** No device here. `firstDevice`: the server has no keys for this user either, so this one may make them. */
+  | { kind: 'none'; firstDevice: boolean }
   | { kind: 'owner' | 'linked'; deviceId: string }
   /** This device's keys are here but the user's signed list no longer holds it. */
   | { kind: 'revoked'; deviceId: string };
@@ -100,6 +101,8 @@ export interface NewDeviceLink {
   deviceId: string;
   /** Resolves once the other device answered and this one revealed its nonce. */
   code: Promise<string>;
+  /** Resolves when the other device approved, rejects when it denied or the request expired. */
+  outcome: Promise<void>;
   /** The user saw the same code on both screens: waits for the other device's approval, then stores the device. */
   confirm(): Promise<DeviceRecord>;
   /** Denies the request (the codes differ, or the user changed their mind) and forgets the keys. */
@@ -210,8 +213,8 @@ export class DeviceLinks implements DeviceActions {
 
   async thisDevice(): Promise<ThisDevice> {
     const device = await this.options.vault.loadDevice();
-    if (!device) return { kind: 'none' };
     const [bundle] = await this.options.adapter.fetchKeys([this.options.userId]);
+    if (!device) return { kind: 'none', firstDevice: !bundle };
     if (bundle) {
       const { vault, userId } = this.options;
       const list = await verifiedOwnList(vault, userId, bundle, device.identity.publicKey);
@@ -349,6 +352,10 @@ export class DeviceLinks implements DeviceActions {
       });
     })();
     code.catch((error: unknown) => settle.reject(error));
+    const outcome = code.then(async () => {
+      await this.waitFor(request.id, (r) => r.status === 'approved', options);
+    });
+    outcome.catch(() => undefined);
 
     const cancel = async () => {
       settle.reject(new DeviceLinkError('cancelled'));
@@ -358,8 +365,7 @@ export class DeviceLinks implements DeviceActions {
 
     const confirm = async (): Promise<DeviceRecord> => {
       try {
-        await code;
-        await this.waitFor(request.id, (r) => r.status === 'approved', options);
+        await outcome;
         const bundle = await this.ownBundle();
         const identity = await importEcdsaPublicSpki(identityKey!);
         // The list must verify under the identity key the code was compared over, not whatever the server says.
@@ -385,7 +391,7 @@ export class DeviceLinks implements DeviceActions {
         throw error;
       }
     };
-    return { requestId: request.id, deviceId, code, confirm, cancel };
+    return { requestId: request.id, deviceId, code, outcome, confirm, cancel };
   }
 }
 
