@@ -233,7 +233,8 @@ export class BmSecureChat extends LitElement {
     onError: (error) => this.reportError(error),
   });
   private readonly devices = new DevicesController(this, {
-    devices: () => this.session.requireEngine().devices(),
+    // The button shows with the session; a click before the engine is up waits for it.
+    devices: () => this.session.ready.then(() => this.session.requireEngine().devices()),
     onError: (error) => this.reportError(error),
   });
   private readonly threadList = new ThreadListController(this);
