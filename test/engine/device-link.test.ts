@@ -8,6 +8,7 @@ import {
   generateDeviceKeys,
   linkCommitment,
   linkNonce,
+  sealEnvelope,
   toBase64Url,
 } from '../../src/crypto/index.js';
 import { ChatEngine } from '../../src/engine/engine.js';
@@ -214,7 +215,7 @@ describe('linked devices (engine, two vaults of one user plus a contact; backend
     for (const b of stop) b.engine.stop();
   });
 
-  it('revokes a device: the thread starts a new epoch first, and the revoked vault opens nothing sent after', async () => {
+  it('revokes a device: the thread starts a new epoch first, the revoked vault opens nothing sent after and seals nothing', async () => {
     const { hub, alice, a1, c, threadId, stop } = await setting();
     const a2 = await browser(hub, alice, { scope: 'second-browser', fresh: true });
     stop.push(a2);
@@ -256,8 +257,29 @@ describe('linked devices (engine, two vaults of one user plus a contact; backend
     expect(last.failure?.expected).to.equal(false);
     expect(JSON.stringify(a2.state.$events.get())).not.to.contain('after the revocation');
 
-    // What the revoked browser writes now is refused by the others as from a device Alice never signed.
-    await a2.engine.sendText(threadId, 'from the revoked browser');
+    // The revoked browser seals nothing any more; an envelope it makes by hand is refused by the others.
+    const refused = await rejection(a2.engine.sendText(threadId, 'sealed by the revoked browser'));
+    expect((refused as DeviceLinkError).reason).to.equal('revoked');
+    const own = (await a2.vault.loadDevice())!;
+    const held = (await a2.vault.epochKeys.get(threadId, epochsBefore))!;
+    const forgedEnvelope = await sealEnvelope({
+      header: {
+        epoch: epochsBefore,
+        sequence: 99,
+        timestamp: Date.now(),
+        threadId,
+        senderUserId: alice,
+        senderDeviceId: own.deviceId,
+        clientMessageId: 'forged-by-revoked',
+      },
+      content: { type: 'text', text: 'from the revoked browser' },
+      epochKey: held.key,
+      signingKey: own.signing.privateKey,
+    });
+    await a2.adapter.sendMessage(threadId, {
+      clientId: 'forged-by-revoked',
+      body: { kind: 'envelope', envelope: toBase64Url(forgedEnvelope) },
+    });
     await until(() => c.state.$openThreadMessages.get().length === 4, 5000, 'Carol receiving it');
     const forged = c.state.$openThreadMessages.get().at(-1)!;
     expect(forged.kind).to.equal('undecryptable');

@@ -51,6 +51,8 @@ export type DeviceLinkFailure =
   | 'self'
   /** The server holds no signed device list for this user yet. */
   | 'no-device-list'
+  /** This device is no longer in the user's signed list: it seals nothing (its messages would be refused). */
+  | 'revoked'
   | 'cancelled';
 
 export class DeviceLinkError extends Error {

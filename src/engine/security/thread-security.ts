@@ -42,7 +42,7 @@ import type { ThreadSecurity } from '../engine.js';
 import { TrustError, type ContactSafetyNumber, type TrustActions } from '../trust.js';
 import { fileCrypto } from './attachment-crypto.js';
 import { SenderSequences, type SequenceChecker } from '../sequence-check.js';
-import { DeviceLinks, verifiedOwnList, type DeviceActions } from './device-link.js';
+import { DeviceLinkError, DeviceLinks, verifiedOwnList, type DeviceActions } from './device-link.js';
 
 const ROTATE_AFTER_MESSAGES = 100;
 const ROTATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
@@ -236,6 +236,12 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
     for (const participant of thread.participants) {
       this.trusted.delete(participant.userId); // refresh device lists before sealing
       const { devices } = await this.devicesOf(participant.userId);
+      if (participant.userId === this.options.userId) {
+        const { deviceId } = await this.ensureDevice();
+        // (No list at all is a server that lost it, not a revocation: the first seal publishes one.)
+        if (devices.length > 0 && !devices.some((d) => d.deviceId === deviceId))
+          throw new DeviceLinkError('revoked', 'This device was removed from the signed device list');
+      }
       const peer = await this.options.vault.peers.get(participant.userId);
       if (peer && blocksSending(peer)) throw new TrustError('key-change-unresolved', participant.userId);
       for (const device of devices)
