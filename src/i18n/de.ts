@@ -122,7 +122,7 @@ export const de: Strings = {
   deviceThis: 'Dieser Browser',
   deviceLabel: 'Gerät {id}',
   devicesOwnerNote:
-    'Dieser Browser hält Ihren Identitätsschlüssel: Hier verknüpfen Sie neue Browser und entfernen Geräte.',
+    'Dieser Browser hält Ihren Identitätsschlüssel: Hier verknüpfen Sie neue Browser und entfernen Geräte. Um einen Browser hinzuzufügen, öffnen Sie dort diesen Chat, wählen „Ihre Geräte“ und dann „Diesen Browser verknüpfen“; seine Anfrage erscheint hier.',
   devicesLinkedNote:
     'Dieser Browser wurde von einem anderen Gerät aus verknüpft. Geräte verknüpfen oder entfernen Sie dort.',
   devicesNone:

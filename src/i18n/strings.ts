@@ -258,7 +258,8 @@ export const en: Strings = {
   devicesOpen: 'Your devices',
   deviceThis: 'This browser',
   deviceLabel: 'Device {id}',
-  devicesOwnerNote: 'This browser holds your identity key: it links new browsers and removes devices.',
+  devicesOwnerNote:
+    'This browser holds your identity key: it links new browsers and removes devices. To add a browser, open this chat there and choose Your devices, then Link this browser; its request appears here.',
   devicesLinkedNote: 'This browser was linked from another device. Link or remove devices there.',
   devicesNone:
     'This browser has no keys yet. If you use encrypted chat on another device, link this browser to it. Messages sent before cannot be read here.',
