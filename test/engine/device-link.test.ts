@@ -312,6 +312,23 @@ describe('linked devices (engine, two vaults of one user plus a contact; backend
     for (const b of stop) b.engine.stop();
   });
 
+  it('ends a link nobody finished within its lifetime: both sides see it expired and nothing is stored', async () => {
+    const { hub, alice, carol, a1, stop } = await setting();
+    const a2 = await browser(hub, alice, { scope: 'second-browser', fresh: true });
+    stop.push(a2);
+    const before = (await hub.adapterFor(carol).fetchKeys([alice]))[0]!.signedDeviceList;
+    const request = await a2.security.devices.linkThisDevice(FAST);
+    hub.links.now = () => Date.now() + 6 * 60 * 1000;
+    expect(((await rejection(request.code)) as DeviceLinkError).reason).to.equal('expired');
+    expect(
+      ((await rejection(a1.security.devices.answerLink(request.requestId, FAST))) as DeviceLinkError).reason,
+    ).to.equal('expired');
+    expect(await a1.security.devices.pendingLinks()).to.deep.equal([]);
+    expect(await a2.vault.loadDevice()).to.equal(null);
+    expect((await hub.adapterFor(carol).fetchKeys([alice]))[0]!.signedDeviceList).to.equal(before);
+    for (const b of stop) b.engine.stop();
+  });
+
   it('refuses to link a browser that already holds a device, and a linked one cannot answer a request', async () => {
     const { hub, alice, a1, stop } = await setting();
     expect(((await rejection(a1.security.devices.linkThisDevice(FAST))) as DeviceLinkError).reason).to.equal(

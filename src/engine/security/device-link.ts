@@ -271,8 +271,13 @@ export class DeviceLinks implements DeviceActions {
       if (FINISHED.includes(request.status))
         throw new DeviceLinkError('cancelled', `The link request is ${request.status}`);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        options.signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+        const wake = () => {
+          clearTimeout(timer);
+          options.signal?.removeEventListener('abort', wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, pollMs);
+        options.signal?.addEventListener('abort', wake, { once: true });
       });
     }
   }
