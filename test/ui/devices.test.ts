@@ -1,6 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { MemoryHub } from '../../src/adapter/memory.js';
+import type { ChatAdapter, LinkRequest } from '../../src/adapter/types.js';
 import type { BmSecureChat } from '../../src/bm-secure-chat.js';
 import { vaultDatabaseName } from '../../src/vault/index.js';
 import { cleanUpVaults, trackDatabase, uniqueUserId } from '../vault/helpers.js';
@@ -9,14 +10,14 @@ import { chatWith, until } from './helpers.js';
 const SECOND = 'https://second-browser.example';
 
 /** Alice's first browser, and a second browser of hers (its own vault, by another scope) with no keys yet. */
-async function aliceTwice() {
+async function aliceTwice(wrapFirst: (adapter: ChatAdapter) => ChatAdapter = (adapter) => adapter) {
   const hub = new MemoryHub();
   const alice = uniqueUserId('alice');
   const bob = uniqueUserId('bob');
   hub.addUser({ id: alice, displayName: 'Alice' });
   hub.addUser({ id: bob, displayName: 'Bob' });
   await hub.adapterFor(alice).createThread({ title: 'Matter 42', participantIds: [bob], encrypted: false });
-  const first = await chatWith(hub.adapterFor(alice), alice);
+  const first = await chatWith(wrapFirst(hub.adapterFor(alice)), alice);
   trackDatabase(vaultDatabaseName(alice, SECOND));
   const second = await fixture<BmSecureChat>(
     html`<bm-secure-chat theme="light" lang="en" endpoint=${SECOND}></bm-secure-chat>`,
@@ -118,6 +119,61 @@ describe('devices dialog (one user in two widgets with their own vaults, real cr
     expect(first.activeElement?.getAttribute('part')).to.equal('devices-button');
     const again = await openDevices(second);
     expect(again.textContent).to.contain('removed from your devices');
+  });
+
+  it('cancels the request when the new browser closes the dialog before the codes were compared', async () => {
+    const { hub, alice, first, second } = await aliceTwice();
+    (await openDevices(first)).close(); // makes Alice's first keys
+    const theirs = await openDevices(second);
+    theirs.querySelector<HTMLButtonElement>('[part~="link-button"]')!.click();
+    await until(() => theirs.textContent!.includes('Compare codes'), 5000, 'the new browser waiting');
+    const [request] = await hub.adapterFor(alice).listLinkRequests();
+    expect(request!.status).to.equal('pending');
+    theirs.close();
+    await until(() => second.activeElement?.getAttribute('part') === 'devices-button', 3000, 'focus back');
+    let left: LinkRequest[] = [request!];
+    await until(
+      () => (
+        void hub
+          .adapterFor(alice)
+          .listLinkRequests()
+          .then((list) => (left = list)),
+        left.length === 0
+      ),
+      5000,
+      'the request gone',
+    );
+  });
+
+  it('shows a device id a hostile server sends as text, never as markup', async () => {
+    const hostile = '<img src=x onerror="window.__owned=1">';
+    const wrap = (adapter: ChatAdapter): ChatAdapter =>
+      new Proxy(adapter, {
+        get(target, name) {
+          if (name === 'listLinkRequests')
+            return async (): Promise<LinkRequest[]> => [
+              {
+                id: 'hostile',
+                status: 'pending',
+                device: { deviceId: hostile, signingKey: 'AA', hpkeKey: 'AA' },
+                commitment: 'AA',
+                answer: null,
+                nonce: null,
+                createdAt: new Date().toISOString(),
+                expiresAt: new Date(Date.now() + 60_000).toISOString(),
+              },
+            ];
+          const value = Reflect.get(target, name) as unknown;
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    const { first } = await aliceTwice(wrap);
+    const dialog = await openDevices(first);
+    await until(() => !!dialog.querySelector('[part~="link-request"]'));
+    expect(dialog.querySelector('img')).to.equal(null);
+    expect(dialog.querySelector('[part~="link-request"]')!.textContent).to.contain('<img sr');
+    expect((window as { __owned?: number }).__owned).to.equal(undefined);
+    await expect(dialog).to.be.accessible();
   });
 
   it('shows device labels and the dialog in German and Arabic', async () => {
