@@ -4,7 +4,7 @@
  * the code, then approve or deny) and removing a device after a confirmation. A linked browser sees the list.
  * Device ids and codes go through Lit text bindings only.
  */
-import { css, html, nothing, type CSSResult, type TemplateResult } from 'lit';
+import { html, nothing, type CSSResult, type TemplateResult } from 'lit';
 import type { LinkRequest } from '../../adapter/types.js';
 import type {
   DeviceActions,
@@ -15,6 +15,7 @@ import type {
 } from '../../engine/security/device-link.js';
 import type { Strings } from '../../i18n/strings.js';
 import { fill } from '../../i18n/template.js';
+import { styles } from './devices-dialog.styles.js';
 import type { DevicesOptions } from './devices.js';
 import type { TrustHost } from './trust.js';
 
@@ -406,66 +407,3 @@ function adopt(root: HTMLElement | DocumentFragment, sheet: CSSResult): void {
   if (style && shadow.adoptedStyleSheets && !shadow.adoptedStyleSheets.includes(style))
     shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, style];
 }
-
-const styles = css`
-  [part~='devices-dialog'] {
-    max-inline-size: min(30rem, 90vw);
-    border: 1px solid var(--bm-color-border);
-    border-radius: var(--bm-radius);
-    background: var(--bm-color-bg);
-    color: var(--bm-color-text);
-  }
-
-  [part~='devices-dialog'] h2 {
-    margin-block-start: 0;
-    font-size: 1.125em;
-  }
-
-  [part~='devices-dialog'] h3 {
-    font-size: 1em;
-  }
-
-  [part~='devices-dialog'] .actions {
-    display: flex;
-    flex-wrap: wrap;
-    justify-content: flex-end;
-    gap: calc(var(--bm-space) / 2);
-  }
-
-  [part~='devices-dialog'] .confirm {
-    background: var(--bm-color-accent);
-    color: var(--bm-color-bg);
-  }
-
-  .devices-notice:empty {
-    display: none;
-  }
-
-  .device-list {
-    margin: 0 0 var(--bm-space);
-    padding: 0;
-    list-style: none;
-  }
-
-  [part~='device-item'],
-  [part~='link-request'] {
-    display: flex;
-    align-items: center;
-    gap: calc(var(--bm-space) / 2);
-    padding-block: calc(var(--bm-space) / 3);
-  }
-
-  .device-name {
-    flex: 1;
-    font-family: var(--bm-font-family-mono, ui-monospace, monospace);
-  }
-
-  [part~='link-code'] {
-    margin-block: var(--bm-space);
-    font-family: var(--bm-font-family-mono, ui-monospace, monospace);
-    font-size: 2em;
-    letter-spacing: 0.1em;
-    text-align: center;
-    direction: ltr;
-  }
-`;
