@@ -18,6 +18,7 @@ import { checks as threadChecks } from './conformance/threads.mjs';
 import { checks as messageChecks } from './conformance/messages.mjs';
 import { checks as envelopeChecks } from './conformance/envelopes.mjs';
 import { checks as keyChecks } from './conformance/keys.mjs';
+import { checks as linkChecks } from './conformance/links.mjs';
 import { checks as blobChecks } from './conformance/blobs.mjs';
 import { checks as readChecks } from './conformance/read.mjs';
 import { checks as eventChecks } from './conformance/events.mjs';
@@ -31,6 +32,7 @@ export const allChecks = [
   ...messageChecks,
   ...envelopeChecks,
   ...keyChecks,
+  ...linkChecks,
   ...blobChecks,
   ...readChecks,
   ...eventChecks,

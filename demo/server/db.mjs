@@ -154,6 +154,27 @@ CREATE INDEX notifications_pending ON notifications(delivered_at, next_ms);
 CREATE INDEX notifications_age ON notifications(created_ms);
 `;
 
+// Tables added after schema version 1. Purely additive and created where missing, so a version-1 database keeps
+// working and the version stays 1.
+const ADDED_TABLES = `
+-- Device-link requests (PROTOCOL.md 2.7.1): short-lived, only public keys, a commitment and nonces.
+CREATE TABLE IF NOT EXISTS link_requests (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  status TEXT NOT NULL,
+  device_id TEXT NOT NULL,
+  signing_key TEXT NOT NULL,
+  hpke_key TEXT NOT NULL,
+  commitment TEXT NOT NULL,
+  answer_identity_key TEXT,
+  answer_nonce TEXT,
+  nonce TEXT,
+  created_at TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS link_requests_user ON link_requests(user_id, expires_ms);
+`;
+
 /**
  * Opens (creating if needed) the database under `dataDir`.
  * @param {string} dataDir
@@ -178,5 +199,6 @@ export function openDatabase(dataDir) {
       `${join(dataDir, 'chat.db')} has schema version ${version}, this server knows ${SCHEMA_VERSION}`,
     );
   }
+  db.exec(ADDED_TABLES);
   return db;
 }

@@ -3,6 +3,7 @@
 // response is sent only once its writes have committed.
 import { downloadBlob, uploadBlob } from './blobs.mjs';
 import { checkBody, notificationText } from './content.mjs';
+import { LINK_ROUTES } from './links.mjs';
 import {
   base64urlField,
   base64urlJson,
@@ -758,6 +759,7 @@ export const ROUTES = [
   { method: 'PUT', path: '/v1/recovery', body: 'json', handler: putRecovery },
   { method: 'GET', path: '/v1/recovery', handler: getRecovery },
   { method: 'DELETE', path: '/v1/recovery', handler: deleteRecovery },
+  ...LINK_ROUTES,
   { method: 'POST', path: '/v1/threads/:t/blobs', body: 'raw', handler: uploadBlob },
   { method: 'GET', path: '/v1/threads/:t/blobs/:b', handler: downloadBlob },
   { method: 'POST', path: '/v1/threads/:t/read', body: 'json', handler: markRead },

@@ -22,6 +22,11 @@
  *   GET    /threads/:t/epochs               -> EpochRecord[]
  *   GET    /sealed-keys/:recipient?threadId -> SealedKeyRecord[]
  *   PUT    /recovery  RecoveryBlob | DELETE /recovery | GET /recovery -> RecoveryBlob (404 = none)
+ *   POST   /link-requests                  {device, commitment} -> LinkRequest
+ *   GET    /link-requests                  -> LinkRequest[]
+ *   GET    /link-requests/:id              -> LinkRequest
+ *   POST   /link-requests/:id/:step        answer {identityKey, nonce} | reveal {nonce} | approve | deny -> LinkRequest
+ *   DELETE /link-requests/:id              -> 204
  *   POST   /threads/:t/blobs                octets -> BlobRef
  *   GET    /threads/:t/blobs/:b             -> octets
  *   POST   /threads/:t/read                 {upToSeq} -> 204
@@ -47,6 +52,8 @@ import {
   type EpochRecord,
   type HistoryQuery,
   type KeyBundle,
+  type LinkRequest,
+  type LinkStep,
   type LiveEvent,
   type MessageRecord,
   type OutgoingMessage,
@@ -198,6 +205,26 @@ export class HttpAdapter implements ChatAdapter {
         return null;
       throw error;
     }
+  }
+
+  createLinkRequest(request: { device: LinkRequest['device']; commitment: string }): Promise<LinkRequest> {
+    return this.call('POST', '/link-requests', request);
+  }
+
+  listLinkRequests(): Promise<LinkRequest[]> {
+    return this.call('GET', '/link-requests');
+  }
+
+  getLinkRequest(requestId: string): Promise<LinkRequest> {
+    return this.call('GET', `/link-requests/${seg(requestId)}`);
+  }
+
+  advanceLinkRequest(requestId: string, { step, ...body }: LinkStep): Promise<LinkRequest> {
+    return this.call('POST', `/link-requests/${seg(requestId)}/${step}`, body);
+  }
+
+  async deleteLinkRequest(requestId: string): Promise<void> {
+    await this.call('DELETE', `/link-requests/${seg(requestId)}`);
   }
 
   uploadBlob(threadId: string, data: Blob, options?: TransferOptions): Promise<BlobRef> {

@@ -4,12 +4,14 @@
  * client id, first writer wins per (thread, epoch), one-way encryption, envelopes only in encrypted threads,
  * participants only, per-user live feeds with resumable cursors.
  */
+import { LinkRequestBook } from './memory-links.js';
 import {
   AdapterError,
   type BlobRef,
   type ChatAdapter,
   type EpochRecord,
   type KeyBundle,
+  type LinkStep,
   type LiveEvent,
   type MessageRecord,
   type Page,
@@ -80,6 +82,8 @@ export class MemoryHub {
   private cursor = 0;
   private ids = 0;
   readonly capabilities: SiteCapabilities;
+  /** Device-link requests; tests may set `links.now` to expire them. */
+  readonly links = new LinkRequestBook();
 
   constructor(options: { capabilities?: Partial<SiteCapabilities> } = {}) {
     this.capabilities = { ...DEFAULT_CAPABILITIES, ...options.capabilities };
@@ -451,6 +455,26 @@ class MemoryAdapter implements ChatAdapter {
   async getRecoveryBlob() {
     const blob = this.hub.keys.recovery.get(this.me);
     return blob ? { blob } : null;
+  }
+
+  async createLinkRequest(request: Parameters<ChatAdapter['createLinkRequest']>[0]) {
+    return this.hub.links.create(this.me, clone(request));
+  }
+
+  async listLinkRequests() {
+    return this.hub.links.list(this.me);
+  }
+
+  async getLinkRequest(requestId: string) {
+    return this.hub.links.get(this.me, requestId);
+  }
+
+  async advanceLinkRequest(requestId: string, step: LinkStep) {
+    return this.hub.links.advance(this.me, requestId, clone(step));
+  }
+
+  async deleteLinkRequest(requestId: string) {
+    this.hub.links.delete(this.me, requestId);
   }
 
   async uploadBlob(

@@ -196,6 +196,36 @@ export interface RecoveryBlob {
   updatedAt?: IsoTime;
 }
 
+/**
+ * Where a device-link request stands (PROTOCOL.md 2.7.1): the new device created it (`pending`), an existing
+ * device answered with the identity key and its nonce (`answered`), the new device revealed its nonce
+ * (`revealed`), and the existing device approved it after the user compared the code, or either side denied it.
+ * A request not approved or denied within its lifetime is `expired`.
+ */
+export type LinkRequestStatus = 'pending' | 'answered' | 'revealed' | 'approved' | 'denied' | 'expired';
+
+export interface LinkRequest {
+  id: string;
+  status: LinkRequestStatus;
+  /** The new device's keys (PROTOCOL.md 1.11). */
+  device: PublishedDevice;
+  /** SHA-256 commitment to the new device's keys and nonce, base64url. */
+  commitment: Base64Url;
+  /** The existing device's answer: the identity key (SPKI) and its nonce, base64url. */
+  answer: { identityKey: Base64Url; nonce: Base64Url } | null;
+  /** The new device's nonce, once revealed, base64url. */
+  nonce: Base64Url | null;
+  createdAt: IsoTime;
+  expiresAt: IsoTime;
+}
+
+/** One step of a link request, by either device of the same user. */
+export type LinkStep =
+  | { step: 'answer'; identityKey: Base64Url; nonce: Base64Url }
+  | { step: 'reveal'; nonce: Base64Url }
+  | { step: 'approve' }
+  | { step: 'deny' };
+
 export interface TransferOptions {
   onProgress?: (loaded: number, total: number) => void;
   signal?: AbortSignal;
@@ -294,6 +324,14 @@ export interface ChatAdapter {
   getSealedKeys(recipientId: DeviceId, query?: { threadId?: ThreadId }): Promise<SealedKeyRecord[]>;
   putRecoveryBlob(blob: RecoveryBlob | null): Promise<void>;
   getRecoveryBlob(): Promise<RecoveryBlob | null>;
+
+  // Linking a device (PROTOCOL.md 2.7.1): requests live a few minutes and are seen only by the same user.
+  createLinkRequest(request: { device: PublishedDevice; commitment: Base64Url }): Promise<LinkRequest>;
+  /** The caller's requests that have not expired, newest first. */
+  listLinkRequests(): Promise<LinkRequest[]>;
+  getLinkRequest(requestId: string): Promise<LinkRequest>;
+  advanceLinkRequest(requestId: string, step: LinkStep): Promise<LinkRequest>;
+  deleteLinkRequest(requestId: string): Promise<void>;
 
   // Blobs
   uploadBlob(threadId: ThreadId, data: Blob, options?: TransferOptions): Promise<BlobRef>;

@@ -13,3 +13,4 @@ export * from './safety-number.js';
 export * from './recovery.js';
 export * from './chunked.js';
 export * from './strip-metadata.js';
+export * from './device-link.js';

@@ -21,6 +21,7 @@ import { Outbox, type OutboxStore } from './outbox.js';
 import type { Attachments, FileCrypto } from './attachments.js';
 import type { TrustActions } from './trust.js';
 import type { SequenceChecker } from './sequence-check.js';
+import type { DeviceActions } from './security/device-link.js';
 
 /**
  * The encrypted-thread half of the engine. It lives in the lazily loaded crypto chunk: a page whose users
@@ -49,6 +50,8 @@ export interface ThreadSecurity {
   readonly files?: FileCrypto;
   /** Safety numbers, verification and key changes. */
   readonly trust?: TrustActions;
+  /** Linked devices: link, list, revoke. */
+  readonly devices?: DeviceActions;
 }
 
 export interface EngineOptions {
@@ -483,6 +486,14 @@ export class ChatEngine implements ChatActions {
     const { trust } = await this.loadSecurity();
     if (!trust) throw new AdapterError('encryption-disabled', 'Verification is not available in this widget');
     return trust;
+  }
+
+  /** Linked devices, from the crypto chunk. */
+  async devices(): Promise<DeviceActions> {
+    const { devices } = await this.loadSecurity();
+    if (!devices)
+      throw new AdapterError('encryption-disabled', 'Linked devices are not available in this widget');
+    return devices;
   }
 
   async enableEncryption(threadId: ThreadId): Promise<void> {

@@ -118,4 +118,36 @@ export const de: Strings = {
   noKeysYet: '{name} hat die Verschlüsselung noch nicht eingerichtet.',
   close: 'Schließen',
   peopleBack: 'Alle Beteiligten',
+  devicesOpen: 'Ihre Geräte',
+  deviceThis: 'Dieser Browser',
+  deviceLabel: 'Gerät {id}',
+  devicesOwnerNote:
+    'Dieser Browser hält Ihren Identitätsschlüssel: Hier verknüpfen Sie neue Browser und entfernen Geräte. Um einen Browser hinzuzufügen, öffnen Sie dort diesen Chat, wählen „Ihre Geräte“ und dann „Diesen Browser verknüpfen“; seine Anfrage erscheint hier.',
+  devicesLinkedNote:
+    'Dieser Browser wurde von einem anderen Gerät aus verknüpft. Geräte verknüpfen oder entfernen Sie dort.',
+  devicesNone:
+    'Dieser Browser hat noch keine Schlüssel. Wenn Sie den verschlüsselten Chat auf einem anderen Gerät nutzen, verknüpfen Sie diesen Browser damit. Ältere Nachrichten sind hier nicht lesbar.',
+  devicesRevokedNote:
+    'Dieser Browser wurde aus Ihren Geräten entfernt. Er kann keine neuen Nachrichten lesen.',
+  linkThisBrowser: 'Diesen Browser verknüpfen',
+  linkWaiting: 'Öffnen Sie jetzt „Ihre Geräte“ auf Ihrem anderen Gerät und wählen Sie „Codes vergleichen“.',
+  linkRequests: 'Browser, die verknüpft werden möchten',
+  linkRequestShow: 'Codes vergleichen',
+  linkRequestLabel: 'Codes mit Gerät {id} vergleichen',
+  linkCodeLabel: 'Verknüpfungscode',
+  linkCompare:
+    'Prüfen Sie, ob Ihr anderes Gerät denselben Code zeigt. Weicht er ab, versucht vielleicht jemand, ein eigenes Gerät hinzuzufügen: Wählen Sie „Die Codes sind verschieden“.',
+  linkMatch: 'Die Codes stimmen überein',
+  linkDiffer: 'Die Codes sind verschieden',
+  linkApproving: 'Warten auf die Bestätigung Ihres anderen Geräts …',
+  linkDone: 'Dieser Browser ist verknüpft. Neue Nachrichten sind hier lesbar.',
+  linkApproved: 'Der neue Browser ist verknüpft.',
+  linkCancelled: 'Die Verknüpfung wurde abgebrochen. Nichts wurde hinzugefügt.',
+  revokeAction: 'Entfernen',
+  revokeLabel: 'Gerät {id} entfernen',
+  revokeTitle: 'Dieses Gerät entfernen?',
+  revokeBody:
+    'Gerät {id} kann nichts mehr lesen, was ab jetzt gesendet wird: Jede Unterhaltung, in der es war, beginnt mit der nächsten Nachricht neue Schlüssel. Was es schon erhalten hat, bleibt darauf.',
+  revokeConfirm: 'Gerät entfernen',
+  revokeDone: 'Gerät entfernt.',
 };

@@ -111,6 +111,33 @@ export interface Strings {
   noKeysYet: string;
   /** In the verification dialog: back from one contact to everyone in the conversation. */
   peopleBack: string;
+  /** Linked devices (devices-dialog.ts). */
+  devicesOpen: string;
+  deviceThis: string;
+  deviceLabel: string;
+  devicesOwnerNote: string;
+  devicesLinkedNote: string;
+  devicesNone: string;
+  devicesRevokedNote: string;
+  linkThisBrowser: string;
+  linkWaiting: string;
+  linkRequests: string;
+  linkRequestShow: string;
+  linkRequestLabel: string;
+  linkCodeLabel: string;
+  linkCompare: string;
+  linkMatch: string;
+  linkDiffer: string;
+  linkApproving: string;
+  linkDone: string;
+  linkApproved: string;
+  linkCancelled: string;
+  revokeAction: string;
+  revokeLabel: string;
+  revokeTitle: string;
+  revokeBody: string;
+  revokeConfirm: string;
+  revokeDone: string;
   close: string;
 }
 
@@ -228,6 +255,36 @@ export const en: Strings = {
   noKeysYet: '{name} has not set up encryption yet.',
   close: 'Close',
   peopleBack: 'All people',
+  devicesOpen: 'Your devices',
+  deviceThis: 'This browser',
+  deviceLabel: 'Device {id}',
+  devicesOwnerNote:
+    'This browser holds your identity key: it links new browsers and removes devices. To add a browser, open this chat there and choose Your devices, then Link this browser; its request appears here.',
+  devicesLinkedNote: 'This browser was linked from another device. Link or remove devices there.',
+  devicesNone:
+    'This browser has no keys yet. If you use encrypted chat on another device, link this browser to it. Messages sent before cannot be read here.',
+  devicesRevokedNote: 'This browser was removed from your devices. It cannot read new messages.',
+  linkThisBrowser: 'Link this browser',
+  linkWaiting: 'Now open “Your devices” on your other device and choose Compare codes.',
+  linkRequests: 'Browsers asking to be linked',
+  linkRequestShow: 'Compare codes',
+  linkRequestLabel: 'Compare codes with device {id}',
+  linkCodeLabel: 'Link code',
+  linkCompare:
+    'Check that your other device shows the same code. If it differs, someone may be trying to add a device of their own: choose “The codes differ”.',
+  linkMatch: 'The codes match',
+  linkDiffer: 'The codes differ',
+  linkApproving: 'Waiting for your other device to confirm…',
+  linkDone: 'This browser is linked. New messages can be read here.',
+  linkApproved: 'The new browser is linked.',
+  linkCancelled: 'The link was cancelled. Nothing was added.',
+  revokeAction: 'Remove',
+  revokeLabel: 'Remove device {id}',
+  revokeTitle: 'Remove this device?',
+  revokeBody:
+    'Device {id} will not be able to read anything sent from now on: every conversation it was in starts new keys with the next message. What it already received stays on it.',
+  revokeConfirm: 'Remove device',
+  revokeDone: 'Device removed.',
 };
 
 /**

@@ -36,7 +36,14 @@ export class PeerStore {
    * Pins (or re-checks) a user's identity key and device list in one transaction. A changed key is
    * recorded in the history and clears `verified`: the new key has not been compared by anyone.
    */
-  pin(userId: string, identityKey: string, devices: PinnedDevice[], now = Date.now()): Promise<PinResult> {
+  pin(
+    userId: string,
+    identityKey: string,
+    devices: PinnedDevice[],
+    now = Date.now(),
+    listVersion?: number,
+  ): Promise<PinResult> {
+    const version = listVersion === undefined ? {} : { listVersion };
     return this.connection.run(async (db) => {
       const tx = db.transaction('peers', 'readwrite');
       const existing = await tx.store.get(userId);
@@ -49,10 +56,11 @@ export class PeerStore {
           verified: false,
           firstSeen: now,
           keyChanges: [],
+          ...version,
         };
         result = { status: 'new', peer };
       } else if (existing.identityKey === identityKey) {
-        result = { status: 'same', peer: { ...existing, devices } };
+        result = { status: 'same', peer: { ...existing, devices, ...version } };
       } else {
         const wasVerified = existing.verified;
         const change = { previousKey: existing.identityKey, newKey: identityKey, seenAt: now, wasVerified };
@@ -62,6 +70,7 @@ export class PeerStore {
           devices,
           verified: false,
           keyChanges: [...existing.keyChanges, change],
+          ...version,
         };
         result = { status: 'changed', peer, wasVerified };
       }

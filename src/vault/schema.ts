@@ -12,11 +12,19 @@ export const VAULT_VERSION = 1;
 /** The only key of the `device` store: a vault holds exactly one device. */
 export const DEVICE_SLOT = 'current';
 
+/**
+ * The user's identity signing key (ECDSA P-256). `privateKey` is null on a linked device: the identity stays on
+ * the device that linked it, and this one holds only the public key it compared the link code over.
+ */
+export interface IdentityKeys {
+  publicKey: CryptoKey;
+  privateKey: CryptoKey | null;
+}
+
 export interface DeviceRecord {
   userId: string;
   deviceId: string;
-  /** The user's identity signing key (ECDSA P-256). */
-  identity: CryptoKeyPair;
+  identity: IdentityKeys;
   /** This device's signing key (ECDSA P-256). */
   signing: CryptoKeyPair;
   /** This device's HPKE key (ECDH P-256). */
@@ -65,6 +73,8 @@ export interface PeerRecord {
   devices: PinnedDevice[];
   /** The user compared safety numbers for the current identity key. */
   verified: boolean;
+  /** The highest signed device-list version seen for the current identity key: an older list is refused. */
+  listVersion?: number;
   firstSeen: number;
   keyChanges: KeyChange[];
 }
@@ -120,6 +130,8 @@ export interface VaultSettings {
   backup: BackupSettings;
   persistence: { answer: PersistenceAnswer; askedAt: number };
   deviceMarker: DeviceMarker;
+  /** The highest version of this user's own signed device list seen here: an older one is a rollback. */
+  ownDeviceListVersion: number;
 }
 
 export type SettingKey = keyof VaultSettings;

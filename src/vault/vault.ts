@@ -15,7 +15,7 @@ import { openVaultDatabase, vaultDatabaseName, type CloseReason } from './open.j
 import { OutboxStore } from './outbox.js';
 import { PeerStore } from './peers.js';
 import { askForPersistentStorage, type PersistentStorage } from './persistence.js';
-import { DEVICE_SLOT, type DeviceRecord, type PersistenceAnswer } from './schema.js';
+import { DEVICE_SLOT, type DeviceRecord, type IdentityKeys, type PersistenceAnswer } from './schema.js';
 import { SettingsStore } from './settings.js';
 
 export interface OpenVaultOptions {
@@ -31,7 +31,8 @@ export interface OpenVaultOptions {
 
 export interface NewDevice {
   deviceId: string;
-  identity: CryptoKeyPair;
+  /** The identity key pair; on a linked device only its public key (`privateKey: null`). */
+  identity: IdentityKeys;
   signing: CryptoKeyPair;
   hpke: CryptoKeyPair;
   createdAt?: number;
@@ -42,6 +43,15 @@ function isKeyPair(value: unknown): value is CryptoKeyPair {
   return !!pair && pair.privateKey instanceof CryptoKey && pair.publicKey instanceof CryptoKey;
 }
 
+function isIdentity(value: unknown): value is IdentityKeys {
+  const identity = value as Partial<IdentityKeys> | null;
+  return (
+    !!identity &&
+    identity.publicKey instanceof CryptoKey &&
+    (identity.privateKey === null || identity.privateKey instanceof CryptoKey)
+  );
+}
+
 function isReadableDevice(record: unknown): record is DeviceRecord {
   const device = record as Partial<DeviceRecord> | null;
   return (
@@ -49,7 +59,7 @@ function isReadableDevice(record: unknown): record is DeviceRecord {
     typeof device.userId === 'string' &&
     typeof device.deviceId === 'string' &&
     typeof device.createdAt === 'number' &&
-    isKeyPair(device.identity) &&
+    isIdentity(device.identity) &&
     isKeyPair(device.signing) &&
     isKeyPair(device.hpke)
   );
@@ -130,8 +140,10 @@ export class Vault {
    * that one was lost ('damaged'), and refuses extractable private keys ('key-extractable').
    */
   async createDevice(device: NewDevice): Promise<DeviceRecord> {
+    if (!isIdentity(device.identity)) throw new VaultError('damaged', 'The identity key is not a CryptoKey');
+    if (device.identity.privateKey)
+      assertNonExtractable(device.identity.privateKey, 'The identity private key');
     for (const [what, pair] of [
-      ['identity', device.identity],
       ['device signing', device.signing],
       ['device HPKE', device.hpke],
     ] as const) {

@@ -281,6 +281,39 @@ export function runAdapterContract(name: string, makeWorld: () => Promise<Adapte
       expect(await codeOf(w.alice.uploadBlob(thread.id, big))).to.equal('too-large');
     });
 
+    it('walks a link request through its steps for its own user only, refusing steps out of order', async () => {
+      const key = (n: number) =>
+        btoa(String.fromCharCode(...new Uint8Array(32).fill(n))).replace(/[+/=]/g, 'A');
+      const device = { deviceId: `new-${crypto.randomUUID()}`, signingKey: key(1), hpkeKey: key(2) };
+      const created = await w.alice.createLinkRequest({ device, commitment: key(3) });
+      expect(created.status).to.equal('pending');
+      expect(created.device).to.deep.equal(device);
+      expect((await w.alice.listLinkRequests()).map((r) => r.id)).to.include(created.id);
+      expect((await w.bob.listLinkRequests()).map((r) => r.id)).not.to.include(created.id);
+      const foreign = await w.bob.getLinkRequest(created.id).catch((e: AdapterError) => e);
+      expect([(foreign as AdapterError).code, (foreign as AdapterError).reason]).to.deep.equal([
+        'not-found',
+        'unknown-link-request',
+      ]);
+      const early = await w.alice
+        .advanceLinkRequest(created.id, { step: 'approve' })
+        .catch((e: AdapterError) => e);
+      expect([(early as AdapterError).code, (early as AdapterError).reason]).to.deep.equal([
+        'conflict',
+        'link-state',
+      ]);
+      const answer = { identityKey: key(4), nonce: key(5) };
+      expect(
+        (await w.alice.advanceLinkRequest(created.id, { step: 'answer', ...answer })).answer,
+      ).to.deep.equal(answer);
+      const revealed = await w.alice.advanceLinkRequest(created.id, { step: 'reveal', nonce: key(6) });
+      expect([revealed.status, revealed.nonce]).to.deep.equal(['revealed', key(6)]);
+      expect((await w.alice.advanceLinkRequest(created.id, { step: 'approve' })).status).to.equal('approved');
+      expect((await w.alice.getLinkRequest(created.id)).status).to.equal('approved');
+      await w.alice.deleteLinkRequest(created.id);
+      expect(await codeOf(w.alice.getLinkRequest(created.id))).to.equal('not-found');
+    });
+
     it('reports a cancelled transfer as aborted', async () => {
       const thread = await plainThread();
       const controller = new AbortController();

@@ -183,7 +183,7 @@ describe('trust: key changes and verification against a server that lies (engine
     const list = { userId: bob, version: 2, issuedAt: Date.now(), devices: [first, entry] };
     await hub.adapterFor(bob).publishKeys({
       identityKey: toBase64Url(await exportSpki(own.identity.publicKey)),
-      signedDeviceList: toBase64Url(await signDeviceList(list, own.identity.privateKey)),
+      signedDeviceList: toBase64Url(await signDeviceList(list, own.identity.privateKey!)),
       devices: [
         ...bundle.devices,
         {

@@ -35,6 +35,8 @@ export interface ChatViewModel {
   typing: readonly UserId[];
   /** Verified badge, key-change notices, paused sending and the verification dialog (trust.ts). */
   trust: TrustController;
+  /** Below the thread list: the Devices button (devices.ts). */
+  listFooter?: TemplateResult | typeof nothing;
 }
 
 export interface ChatViewHandlers extends ThreadViewHandlers {
@@ -52,7 +54,10 @@ export function backButton(t: Strings, handlers: Pick<ThreadViewHandlers, 'open'
 function threadList(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult {
   const { t, lang, now, me, threads } = model;
   const openThreadId = model.openThread?.id ?? null;
-  return model.threadList.render({ t, lang, now, me, threads, openThreadId }, (id) => handlers.open(id));
+  return model.threadList.render(
+    { t, lang, now, me, threads, openThreadId, footer: model.listFooter },
+    (id) => handlers.open(id),
+  );
 }
 
 function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateResult | typeof nothing {

@@ -23,6 +23,7 @@ import { ThreadListController } from './thread-list.js';
 import { threadToolsStyles } from './thread-tools.styles.js';
 import type { ThreadView } from './thread-view.js';
 import { TrustController, trustStyles } from './trust.js';
+import { DevicesController, devicesStyles } from './devices.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
 export * from './events.js';
@@ -103,6 +104,18 @@ export * from './events.js';
  * @csspart safety-number - The 60-digit safety number in twelve groups of five (a list; read digit by digit).
  * @csspart qr-code - The QR code of the safety number (an SVG image, dark on light in every theme).
  * @csspart verify-toggle - The button that marks a person verified, or clears it.
+ * @csspart devices-button - Below the conversations (or in the empty state): opens the devices dialog, shown when
+ *   the site allows encryption.
+ * @csspart devices-dialog - The devices dialog: this browser, the user's other devices, linking a new browser by
+ *   a code compared on both screens, and removing a device.
+ * @csspart device-list - The user's devices, as their identity key signed them.
+ * @csspart device-item - One device; class `current` for this browser.
+ * @csspart revoke-button - The button that removes one device (after a confirmation).
+ * @csspart revoke-confirm - The button that confirms removing a device.
+ * @csspart link-button - On a browser without keys: the button that starts linking it to another device.
+ * @csspart link-request - One request from a new browser, with the button that shows the code to compare.
+ * @csspart link-code - The six-digit link code (two groups of three; read digit by digit).
+ * @csspart link-confirm - The button that says the codes on both screens match.
  * @csspart key-change-notices - Above the composer: the notices of people whose keys changed.
  * @csspart key-change-notice - One notice, with Verify and Dismiss; class `blocking` when a verified person's
  *   key changed and sending is paused until the user verifies again or accepts the new key, class `devices` for
@@ -139,7 +152,7 @@ export * from './events.js';
  * @event {BmErrorEvent} bm-error - Something failed; `reason` is machine-readable.
  */
 export class BmSecureChat extends LitElement {
-  static override styles = [styles, threadToolsStyles, trustStyles];
+  static override styles = [styles, threadToolsStyles, trustStyles, devicesStyles];
 
   /**
    * Base URL of a backend that speaks the bm-secure-chat HTTP protocol (PROTOCOL.md Part 2), used when no
@@ -217,6 +230,11 @@ export class BmSecureChat extends LitElement {
   private readonly typing = new StoreController(this, this.session.state.$typing);
   private readonly trust: TrustController = new TrustController(this, {
     trust: () => this.session.requireEngine().trust(),
+    onError: (error) => this.reportError(error),
+  });
+  private readonly devices = new DevicesController(this, {
+    // The button shows with the session; a click before the engine is up waits for it.
+    devices: () => this.session.ready.then(() => this.session.requireEngine().devices()),
     onError: (error) => this.reportError(error),
   });
   private readonly threadList = new ThreadListController(this);
@@ -448,6 +466,9 @@ export class BmSecureChat extends LitElement {
     this.painted = true;
     const t = this.text;
     const dir = this.dir || (isRtl(this.language) ? 'rtl' : 'ltr');
+    const devicesButton = this.sessionInfo.value?.capabilities.encryptionEnabled
+      ? this.devices.button(t)
+      : nothing;
     return html`
       <section
         part="base"
@@ -477,14 +498,17 @@ export class BmSecureChat extends LitElement {
                   threadView: this.threadView,
                   typing: this.typing.value[this.openThreadId.value ?? ''] ?? [],
                   trust: this.trust,
+                  listFooter: devicesButton,
                 },
                 this.handlers,
               )
             : html`<div part="empty" role="status">
                 <h2>${t.emptyTitle}</h2>
                 <p>${t.emptyBody}</p>
+                ${devicesButton}
               </div>`
         }
+        ${this.devices.renderDialog(t)}
       </section>
     `;
   }

@@ -25,6 +25,8 @@ export interface ThreadListModel {
   me: UserId | null;
   threads: Thread[];
   openThreadId: ThreadId | null;
+  /** Below the list (the Devices button). */
+  footer?: TemplateResult | typeof nothing;
 }
 
 type Format = Intl.DateTimeFormat | Intl.RelativeTimeFormat | Intl.ListFormat | Intl.NumberFormat;
@@ -182,6 +184,7 @@ export class ThreadListController implements ReactiveController {
         <p part="thread-list-empty" class="filter-empty" role="status">
           ${visible.length ? '' : fill(t.filterEmpty, { query: this.filter.trim() })}
         </p>
+        ${model.footer ?? nothing}
       </nav>
     `;
   }

@@ -2,7 +2,14 @@
  * The encrypted-thread half of the engine: device keys, epochs and envelopes over one adapter and one vault.
  * It lives in the lazily loaded crypto chunk (see `loadThreadSecurity`).
  */
-import type { ChatAdapter, MessageBody, MessageContent, MessageRecord, Thread } from '../../adapter/types.js';
+import {
+  AdapterError,
+  type ChatAdapter,
+  type MessageBody,
+  type MessageContent,
+  type MessageRecord,
+  type Thread,
+} from '../../adapter/types.js';
 import {
   CryptoError,
   deviceEntry,
@@ -35,6 +42,7 @@ import type { ThreadSecurity } from '../engine.js';
 import { TrustError, type ContactSafetyNumber, type TrustActions } from '../trust.js';
 import { fileCrypto } from './attachment-crypto.js';
 import { SenderSequences, type SequenceChecker } from '../sequence-check.js';
+import { DeviceLinkError, DeviceLinks, verifiedOwnList, type DeviceActions } from './device-link.js';
 
 const ROTATE_AFTER_MESSAGES = 100;
 const ROTATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
@@ -98,8 +106,28 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
     },
   };
 
+  /** Unknown sender devices already looked up again (a contact may have linked one since we fetched). */
+  private readonly refetched = new Set<string>();
+  /** Linked devices: link, list, revoke (device-link.ts). */
+  readonly devices: DeviceActions;
+
   constructor(private readonly options: ThreadSecurityOptions) {
     this.now = options.now ?? Date.now;
+    this.devices = new DeviceLinks({
+      adapter: options.adapter,
+      vault: options.vault,
+      userId: options.userId,
+      now: this.now,
+      ensureDevice: () => this.ensureDevice(),
+      holdDevice: (device) => {
+        // While a link runs, ensureDevice waits for it instead of creating an identity; if it fails, it may again.
+        this.device = device;
+        device.catch(() => {
+          if (this.device === device) this.device = null;
+        });
+      },
+      ownListChanged: () => this.trusted.delete(options.userId),
+    });
   }
 
   /** This browser's device: loaded from the vault, or created and published once. */
@@ -145,17 +173,26 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   private async fetchDevices(userId: string): Promise<TrustedDevices> {
     const [bundle] = await this.options.adapter.fetchKeys([userId]);
     if (!bundle) return { devices: [], signingKeys: new Map() };
-    const identityKey = await importEcdsaPublicSpki(fromBase64Url(bundle.identityKey));
-    const list = await verifyDeviceList(fromBase64Url(bundle.signedDeviceList), identityKey, userId);
+    const self = userId === this.options.userId;
+    // Our own list is checked with the identity key this vault holds, never the one the server sends.
+    const identityKey = self
+      ? (await this.ensureDevice()).identity.publicKey
+      : await importEcdsaPublicSpki(fromBase64Url(bundle.identityKey));
+    const list = self
+      ? await verifiedOwnList(this.options.vault, userId, bundle, identityKey)
+      : await verifyDeviceList(fromBase64Url(bundle.signedDeviceList), identityKey, userId);
     const devices = list.devices.map((d) => ({
       deviceId: d.deviceId,
       signingKey: toBase64Url(d.signingKey),
       hpkeKey: toBase64Url(d.hpkeKey),
     }));
-    if (userId !== this.options.userId) {
+    if (!self) {
       const { peers } = this.options.vault;
       const before = await peers.get(userId);
-      const pin = await peers.pin(userId, bundle.identityKey, devices, this.now());
+      // A list older than one seen under the same identity is a rollback (a revoked device put back).
+      if (before?.identityKey === bundle.identityKey && (before.listVersion ?? 0) > list.version)
+        throw new CryptoError('replayed', `${userId}'s device list is older than one seen before`);
+      const pin = await peers.pin(userId, bundle.identityKey, devices, this.now(), list.version);
       const unsigned = bundle.devices
         .filter((d) => !devices.some((s) => sameDevices([s], [d])))
         .map((d) => d.deviceId);
@@ -180,6 +217,13 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   }
 
   private async deviceKey(userId: string, deviceId: string): Promise<CryptoKey | null> {
+    const known = (await this.devicesOf(userId)).signingKeys.get(deviceId);
+    if (known) return known;
+    // A device linked since the list was fetched: ask once more per device and page life.
+    const key = `${userId}\n${deviceId}`;
+    if (this.refetched.has(key)) return null;
+    this.refetched.add(key);
+    this.trusted.delete(userId);
     return (await this.devicesOf(userId)).signingKeys.get(deviceId) ?? null;
   }
 
@@ -192,6 +236,12 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
     for (const participant of thread.participants) {
       this.trusted.delete(participant.userId); // refresh device lists before sealing
       const { devices } = await this.devicesOf(participant.userId);
+      if (participant.userId === this.options.userId) {
+        const { deviceId } = await this.ensureDevice();
+        // (No list at all is a server that lost it, not a revocation: the first seal publishes one.)
+        if (devices.length > 0 && !devices.some((d) => d.deviceId === deviceId))
+          throw new DeviceLinkError('revoked', 'This device was removed from the signed device list');
+      }
       const peer = await this.options.vault.peers.get(participant.userId);
       if (peer && blocksSending(peer)) throw new TrustError('key-change-unresolved', participant.userId);
       for (const device of devices)
@@ -305,7 +355,13 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   /** Fetches, verifies and stores this device's sealed copy of an epoch key; null when there is none. */
   private async fetchEpochKey(thread: Thread, epoch: number): Promise<CryptoKey | null> {
     const device = await this.ensureDevice();
-    const sealedKeys = await this.options.adapter.getSealedKeys(device.deviceId, { threadId: thread.id });
+    const sealedKeys = await this.options.adapter
+      .getSealedKeys(device.deviceId, { threadId: thread.id })
+      .catch((error: unknown) => {
+        // A revoked device is no longer the user's on the server: it holds no key, like any stranger.
+        if (error instanceof AdapterError && error.reason === 'not-your-device') return [];
+        throw error;
+      });
     const mine = sealedKeys.find((k) => k.epoch === epoch && k.threadId === thread.id);
     if (!mine) return null;
     const announcementBytes = fromBase64Url(mine.announcement);
