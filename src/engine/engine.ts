@@ -21,6 +21,7 @@ import { Outbox, type OutboxStore } from './outbox.js';
 import type { Attachments, FileCrypto } from './attachments.js';
 import type { TrustActions } from './trust.js';
 import type { SequenceChecker } from './sequence-check.js';
+import type { RecoveryActions } from './recovery.js';
 
 /**
  * The encrypted-thread half of the engine. It lives in the lazily loaded crypto chunk: a page whose users
@@ -49,6 +50,8 @@ export interface ThreadSecurity {
   readonly files?: FileCrypto;
   /** Safety numbers, verification and key changes. */
   readonly trust?: TrustActions;
+  /** The recovery backup, and setting up a fresh browser for a user who has keys elsewhere. */
+  readonly recovery?: RecoveryActions;
 }
 
 export interface EngineOptions {
@@ -483,6 +486,13 @@ export class ChatEngine implements ChatActions {
     const { trust } = await this.loadSecurity();
     if (!trust) throw new AdapterError('encryption-disabled', 'Verification is not available in this widget');
     return trust;
+  }
+
+  /** The recovery backup and a fresh browser's setup, from the crypto chunk. */
+  async recovery(): Promise<RecoveryActions> {
+    const { recovery } = await this.loadSecurity();
+    if (!recovery) throw new AdapterError('encryption-disabled', 'Recovery is not available in this widget');
+    return recovery;
   }
 
   async enableEncryption(threadId: ThreadId): Promise<void> {

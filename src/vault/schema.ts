@@ -107,6 +107,13 @@ export interface BackupSettings {
   iterations: number;
   createdAt: number;
   updatedAt: number;
+  /** The backup holds the identity key too (recovery was turned on when the identity was created). */
+  identityIncluded?: boolean;
+}
+
+/** The user answered the recovery offer with "Not now" (or turned recovery off): not offered again. */
+export interface RecoveryOfferAnswer {
+  declinedAt: number;
 }
 
 /** Written with the device in one transaction: a vault that has it but no device has lost keys. */
@@ -120,6 +127,7 @@ export interface VaultSettings {
   backup: BackupSettings;
   persistence: { answer: PersistenceAnswer; askedAt: number };
   deviceMarker: DeviceMarker;
+  recoveryOffer: RecoveryOfferAnswer;
 }
 
 export type SettingKey = keyof VaultSettings;
