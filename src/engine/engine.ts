@@ -492,7 +492,22 @@ export class ChatEngine implements ChatActions {
   async recovery(): Promise<RecoveryActions> {
     const { recovery } = await this.loadSecurity();
     if (!recovery) throw new AdapterError('encryption-disabled', 'Recovery is not available in this widget');
-    return recovery;
+    // Once this browser has keys, encrypted history is read again (it showed 'setup-needed' rows).
+    return {
+      ...recovery,
+      restore: (passphrase) => recovery.restore(passphrase).then(() => this.reloadEncryptedHistory()),
+      startFresh: () => recovery.startFresh().then(() => this.reloadEncryptedHistory()),
+    };
+  }
+
+  private async reloadEncryptedHistory(): Promise<void> {
+    for (const thread of Object.values(this.state.$threads.get())) {
+      if (!thread.encrypted) continue;
+      this.olderCursor.delete(thread.id);
+      this.state.$events.setKey(thread.id, []);
+    }
+    const open = this.state.$openThreadId.get();
+    if (open) await this.openThread(open);
   }
 
   async enableEncryption(threadId: ThreadId): Promise<void> {

@@ -23,6 +23,7 @@ import { ThreadListController } from './thread-list.js';
 import { threadToolsStyles } from './thread-tools.styles.js';
 import type { ThreadView } from './thread-view.js';
 import { TrustController, trustStyles } from './trust.js';
+import { RecoveryController } from './recovery.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
 export * from './events.js';
@@ -200,6 +201,9 @@ export class BmSecureChat extends LitElement {
         onKeyChange: (changedUserId, wasVerified, kind) =>
           this.dispatchEvent(new BmKeyChangeEvent(changedUserId, wasVerified, kind)),
         onTrust: this.trust.report,
+        offerRecovery: true,
+        onRecoveryOffer: this.recovery.offered,
+        onSetupNeeded: this.recovery.setupNeeded,
       });
     },
   });
@@ -217,6 +221,10 @@ export class BmSecureChat extends LitElement {
   private readonly typing = new StoreController(this, this.session.state.$typing);
   private readonly trust: TrustController = new TrustController(this, {
     trust: () => this.session.requireEngine().trust(),
+    onError: (error) => this.reportError(error),
+  });
+  private readonly recovery: RecoveryController = new RecoveryController(this, {
+    recovery: () => this.session.requireEngine().recovery(),
     onError: (error) => this.reportError(error),
   });
   private readonly threadList = new ThreadListController(this);
@@ -456,7 +464,7 @@ export class BmSecureChat extends LitElement {
         dir=${dir}
         class=${this.openThreadId.value ? 'has-open' : ''}
       >
-        ${this.banner.render(t, !!this.sessionInfo.value)}
+        ${this.banner.render(t, !!this.sessionInfo.value)} ${this.recovery.notice(t)}
         ${
           this.sessionInfo.value && this.threads.value.length
             ? renderChat(
@@ -477,6 +485,7 @@ export class BmSecureChat extends LitElement {
                   threadView: this.threadView,
                   typing: this.typing.value[this.openThreadId.value ?? ''] ?? [],
                   trust: this.trust,
+                  recovery: this.recovery,
                 },
                 this.handlers,
               )
@@ -485,6 +494,7 @@ export class BmSecureChat extends LitElement {
                 <p>${t.emptyBody}</p>
               </div>`
         }
+        ${this.recovery.renderDialog(t)}
       </section>
     `;
   }

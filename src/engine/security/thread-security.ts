@@ -428,6 +428,7 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
     }
     // The backup gets the keys that arrived while this page was closed (a no-op with recovery off).
     void this.backup.catchUp().catch(() => undefined);
+    if (this.options.offerRecovery && (await this.backup.status()).offerDue) this.options.onRecoveryOffer?.();
     // Verified badges and open key changes from earlier visits.
     for (const peer of await this.options.vault.peers.list()) this.publish(peer);
   }
