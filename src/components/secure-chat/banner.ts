@@ -73,8 +73,11 @@ export class BannerController {
     )?.focus();
   }
 
-  /** `connected`: a session has started, so the connection state means something. */
-  render(t: Strings, connected: boolean): TemplateResult {
+  /**
+   * `connected`: a session has started, so the connection state means something. `notices`: more rows in the
+   * banner area (the recovery offer, a fresh browser's setup choices).
+   */
+  render(t: Strings, connected: boolean, notices: unknown = nothing): TemplateResult {
     const state = connected ? connectionText(t, this.connection.value) : null;
     return html`<div class="banners">
       <div role="status">
@@ -103,6 +106,7 @@ export class BannerController {
             </div>`,
         )}
       </div>
+      ${notices}
     </div>`;
   }
 }

@@ -421,4 +421,9 @@ const styles = css`
     background: var(--bm-color-accent);
     color: var(--bm-color-bg);
   }
+
+  [part~='recovery-dialog'] .confirm:disabled {
+    opacity: 0.5;
+    cursor: not-allowed;
+  }
 `;

@@ -473,7 +473,7 @@ export class BmSecureChat extends LitElement {
         dir=${dir}
         class=${this.openThreadId.value ? 'has-open' : ''}
       >
-        ${this.banner.render(t, !!this.sessionInfo.value)} ${this.recovery.notice(t)}
+        ${this.banner.render(t, !!this.sessionInfo.value, this.recovery.notice(t))}
         ${
           this.sessionInfo.value && this.threads.value.length
             ? renderChat(
