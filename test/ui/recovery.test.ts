@@ -143,4 +143,81 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     expect(dialog.querySelector('img')).to.equal(null);
     expect((window as { __recoveryXss?: number }).__recoveryXss).to.equal(undefined);
   });
+
+  it('changes the passphrase (the current one checked first) and turns recovery off from the header button', async () => {
+    const { hub, alice, ra } = await twoPeople(true);
+    const enable = await turnOn(ra);
+    confirmButton(enable).click();
+    await until(() => !!enable.querySelector('.done'), 30_000);
+    enable.querySelector<HTMLButtonElement>('.confirm')!.click();
+    await until(() => !dialogOf(ra));
+
+    const settings = async () => {
+      ra.querySelector<HTMLButtonElement>('[part~="recovery-button"]')!.click();
+      await until(
+        () => !!dialogOf(ra)?.querySelector('[role="status"]')?.textContent?.includes('Recovery is on'),
+      );
+      return dialogOf(ra)!;
+    };
+    let dialog = await settings();
+    await expect(dialog).to.be.accessible();
+    [...dialog.querySelectorAll('button')]
+      .find((b) => b.textContent!.trim() === 'Change passphrase')!
+      .click();
+    await until(() => ra.activeElement?.id === 'recovery-current');
+    const next = 'lantern velvet harbor quartz meadow';
+    await typeIn(dialog.querySelector<HTMLInputElement>('#recovery-current')!, 'not the passphrase at all');
+    await typeIn(dialog.querySelector<HTMLInputElement>('#recovery-passphrase')!, next);
+    await typeIn(dialog.querySelector<HTMLInputElement>('#recovery-repeat')!, next);
+    const before = await hub.adapterFor(alice).getRecoveryBlob();
+    confirmButton(dialog).click();
+    await until(() => !!dialog.querySelector('[role="alert"]'), 30_000);
+    expect(dialog.querySelector('[role="alert"]')!.textContent).to.contain('does not open your backup');
+    expect(await hub.adapterFor(alice).getRecoveryBlob()).to.deep.equal(before);
+    await typeIn(dialog.querySelector<HTMLInputElement>('#recovery-current')!, PASSPHRASE);
+    confirmButton(dialog).click();
+    await until(() => !!dialog.querySelector('.done'), 30_000);
+    expect(await hub.adapterFor(alice).getRecoveryBlob()).to.not.deep.equal(before);
+    dialog.querySelector<HTMLButtonElement>('.confirm')!.click();
+    await until(() => !dialogOf(ra));
+    // Focus returns to the header button that opened the dialog.
+    expect(ra.activeElement?.getAttribute('part')).to.equal('recovery-button');
+
+    dialog = await settings();
+    [...dialog.querySelectorAll('button')]
+      .find((b) => b.textContent!.trim() === 'Turn off recovery')!
+      .click();
+    await until(() => !!dialog.querySelector('.warning')?.textContent?.includes('deleted from the server'));
+    await expect(dialog).to.be.accessible();
+    confirmButton(dialog).click();
+    await until(() => !!dialog.querySelector('.done'), 30_000);
+    expect(await hub.adapterFor(alice).getRecoveryBlob()).to.equal(null);
+  });
+
+  it('starts fresh on a browser of a user without a backup, after saying what it costs', async () => {
+    const { hub, alice, bob, a, ra } = await twoPeople(true);
+    await until(() => !!ra.querySelector('[part~="recovery-offer"]'));
+    const [before] = await hub.adapterFor(bob).fetchKeys([alice]);
+    a.remove();
+    await deleteVaultDatabase(vaultDatabaseName(alice));
+    const fresh = await chatWith(hub.adapterFor(alice), alice);
+    const root = fresh.shadowRoot!;
+    await until(() => !!root.querySelector('[part~="setup-notice"]'));
+    const choices = [...root.querySelectorAll('[part~="setup-notice"] button')].map((b) =>
+      b.textContent!.trim(),
+    );
+    expect(choices).to.deep.equal(['Start fresh on this browser']);
+    root.querySelector<HTMLButtonElement>('[part~="setup-notice"] [data-choice="start-fresh"]')!.click();
+    await until(() => !!dialogOf(root)?.open);
+    const dialog = dialogOf(root)!;
+    expect(dialog.querySelector('.warning')!.textContent).to.contain('Contacts are told your key changed');
+    await expect(dialog).to.be.accessible();
+    confirmButton(dialog).click();
+    await until(() => !!dialog.querySelector('.done'), 30_000);
+    const [after] = await hub.adapterFor(bob).fetchKeys([alice]);
+    expect(after!.identityKey).to.not.equal(before!.identityKey);
+    expect(root.querySelector('[part~="setup-notice"]')).to.equal(null);
+    // The new identity is offered recovery, as a first one is.
+    await until(() => !!root.querySelector('[part~="recovery-offer"]'));
+  });
 });
