@@ -13,6 +13,15 @@ import { RecoveryDialog, type RecoveryMode } from './recovery-dialog.js';
 import type { RecoveryOptions } from './recovery.js';
 import type { TrustHost } from './trust.js';
 
+/**
+ * Each way a fresh browser can be set up (engine/security/device-setup.ts decides which are offered): the
+ * dialog mode it opens and its label. Linking from another device adds its entry here.
+ */
+const SETUP_CHOICES: Record<SetupChoice, { mode: RecoveryMode; label: 'setupRestore' | 'setupFresh' }> = {
+  restore: { mode: 'restore', label: 'setupRestore' },
+  'start-fresh': { mode: 'fresh', label: 'setupFresh' },
+};
+
 const keyIcon = svg`<circle cx="5" cy="8" r="3" /><path d="M8 8h7M12.5 8v3M15 8v2" />`;
 
 export class RecoveryUi {
@@ -35,17 +44,17 @@ export class RecoveryUi {
     if (choices)
       return html`<div part="setup-notice" class="recovery-notice" role="status">
         <span>${t.setupNeeded}</span>
-        ${choices.map(
-          (choice) =>
-            html`<button
-              type="button"
-              data-choice=${choice}
-              aria-haspopup="dialog"
-              @click=${(event: Event) => this.open(choice === 'restore' ? 'restore' : 'fresh', event)}
-            >
-              ${choice === 'restore' ? t.setupRestore : t.setupFresh}
-            </button>`,
-        )}
+        ${choices.map((choice) => {
+          const { mode, label } = SETUP_CHOICES[choice];
+          return html`<button
+            type="button"
+            data-choice=${choice}
+            aria-haspopup="dialog"
+            @click=${(event: Event) => this.open(mode, event)}
+          >
+            ${t[label]}
+          </button>`;
+        })}
       </div>`;
     if (!this.offer.value) return nothing;
     return html`<div part="recovery-offer" class="recovery-notice" role="status">
