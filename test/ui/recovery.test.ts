@@ -217,7 +217,8 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     const [after] = await hub.adapterFor(bob).fetchKeys([alice]);
     expect(after!.identityKey).to.not.equal(before!.identityKey);
     expect(root.querySelector('[part~="setup-notice"]')).to.equal(null);
-    // The new identity is offered recovery, as a first one is.
+    // The new identity is offered recovery, as a first one is, in the encrypted thread.
+    await open(fresh);
     await until(() => !!root.querySelector('[part~="recovery-offer"]'));
   });
 });

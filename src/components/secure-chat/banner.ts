@@ -23,6 +23,8 @@ export function errorText(t: Strings, reason: string): string {
     case 'forbidden':
     case 'not-a-participant':
       return t.errorForbidden;
+    case 'setup-needed':
+      return t.setupNeeded;
     default:
       return fill(t.errorGeneric, { reason: reason.slice(0, 60) });
   }

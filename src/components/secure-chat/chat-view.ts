@@ -77,6 +77,7 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
       headerExtra: html`${trust.header(t, thread, me)}${model.recovery?.button(t, thread) ?? nothing}`,
       notices: trust.notices(t, thread, me),
       blocked: trust.blocked(thread, me),
+      footer: model.recovery?.offer(t, thread) ?? nothing,
     },
     handlers,
   );

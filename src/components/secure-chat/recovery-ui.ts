@@ -26,7 +26,7 @@ const keyIcon = svg`<circle cx="5" cy="8" r="3" /><path d="M8 8h7M12.5 8v3M15 8v
 
 export class RecoveryUi {
   private readonly setup: StoreController<SetupChoice[] | null>;
-  private readonly offer: StoreController<boolean>;
+  private readonly due: StoreController<boolean>;
   private readonly dialog: RecoveryDialog;
 
   constructor(
@@ -34,29 +34,33 @@ export class RecoveryUi {
     private readonly options: RecoveryOptions & { store: RecoveryStore },
   ) {
     this.setup = new StoreController(host, options.store.$setup);
-    this.offer = new StoreController(host, options.store.$offer);
+    this.due = new StoreController(host, options.store.$offer);
     this.dialog = new RecoveryDialog(host, options);
   }
 
-  /** Above the chat: what this browser needs before encrypted messages can be read, or the recovery offer. */
-  notice(t: Strings): TemplateResult | typeof nothing {
+  /** Above the chat: what this browser needs before encrypted messages can be read. */
+  setupNotice(t: Strings): TemplateResult | typeof nothing {
     const choices = this.setup.value;
-    if (choices)
-      return html`<div part="setup-notice" class="recovery-notice" role="status">
-        <span>${t.setupNeeded}</span>
-        ${choices.map((choice) => {
-          const { mode, label } = SETUP_CHOICES[choice];
-          return html`<button
-            type="button"
-            data-choice=${choice}
-            aria-haspopup="dialog"
-            @click=${(event: Event) => this.open(mode, event)}
-          >
-            ${t[label]}
-          </button>`;
-        })}
-      </div>`;
-    if (!this.offer.value) return nothing;
+    if (!choices) return nothing;
+    return html`<div part="setup-notice" class="recovery-notice" role="status">
+      <span>${t.setupNeeded}</span>
+      ${choices.map((choice) => {
+        const { mode, label } = SETUP_CHOICES[choice];
+        return html`<button
+          type="button"
+          data-choice=${choice}
+          aria-haspopup="dialog"
+          @click=${(event: Event) => this.open(mode, event)}
+        >
+          ${t[label]}
+        </button>`;
+      })}
+    </div>`;
+  }
+
+  /** The opt-in offer, with the plain warning; shown under the composer of an encrypted thread. */
+  offer(t: Strings): TemplateResult | typeof nothing {
+    if (!this.due.value) return nothing;
     return html`<div part="recovery-offer" class="recovery-notice" role="status">
       <span>${t.recoveryOffer}</span>
       <button

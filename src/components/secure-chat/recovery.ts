@@ -39,8 +39,14 @@ export class RecoveryController {
   readonly setupNeeded = (choices: SetupChoice[]) => (this.store.$setup.set(choices), this.load());
   readonly offered = () => (this.store.$offer.set(true), this.load());
 
+  /** In the banner row: a fresh browser's setup choices. */
   notice(t: Strings): TemplateResult | typeof nothing {
-    return this.ui?.notice(t) ?? nothing;
+    return this.ui?.setupNotice(t) ?? nothing;
+  }
+
+  /** Under the composer of an encrypted thread: the recovery offer, while it is due. */
+  offer(t: Strings, thread: Thread): TemplateResult | typeof nothing {
+    return thread.encrypted ? (this.ui?.offer(t) ?? nothing) : nothing;
   }
 
   /** The recovery settings button of an encrypted thread's header (shown once its module is in). */
