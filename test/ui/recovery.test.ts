@@ -210,7 +210,7 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     root.querySelector<HTMLButtonElement>('[part~="setup-notice"] [data-choice="start-fresh"]')!.click();
     await until(() => !!dialogOf(root)?.open);
     const dialog = dialogOf(root)!;
-    expect(dialog.querySelector('.warning')!.textContent).to.contain('Contacts are told your key changed');
+    expect(dialog.querySelector('.warning')!.textContent).to.contain('contacts are told your key changed');
     await expect(dialog).to.be.accessible();
     confirmButton(dialog).click();
     await until(() => !!dialog.querySelector('.done'), 30_000);
