@@ -237,4 +237,23 @@ describe('recovery in the engine (two vaults, real IndexedDB and Web Crypto, mem
     b.engine.stop();
     fresh.engine.stop();
   });
+
+  it('seals only to the backup key in the vault, never to one the server publishes in its place', async () => {
+    const { hub, alice, bob, a, stop } = await history();
+    const mine = (await a.vault.settings.get('backup'))!.recipientId;
+    const evil = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+    const spki = new Uint8Array(await crypto.subtle.exportKey('spki', evil.publicKey));
+    const hpkeKey = btoa(String.fromCharCode(...spki))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '');
+    const bundle = hub.keys.bundles.get(alice)!;
+    hub.keys.bundles.set(alice, { ...bundle, backup: { recipientId: 'backup:server-chosen', hpkeKey } });
+    const later = await a.engine.createThread({ title: 'Later', participantIds: [bob], encrypted: true });
+    await a.engine.sendText(later, 'sealed after the server swapped the published backup key');
+    const copies = hub.keys.sealed.filter((k) => k.threadId === later).map((k) => k.recipientId);
+    expect(copies).to.include(mine);
+    expect(copies).to.not.include('backup:server-chosen');
+    stop();
+  });
 });
