@@ -60,6 +60,13 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     await typeIn(dialog.querySelector<HTMLInputElement>('#recovery-repeat')!, PASSPHRASE);
     await until(() => !confirmButton(dialog).disabled);
     await expect(dialog).to.be.accessible();
+    // Touch targets: every button and field of the offer and the dialog is at least 44 by 44 CSS px.
+    const targets = [...ra.querySelectorAll<HTMLElement>('[part~="recovery-offer"] button')];
+    targets.push(...dialog.querySelectorAll<HTMLElement>('button, input'));
+    for (const target of targets) {
+      const box = target.getBoundingClientRect();
+      expect(Math.min(box.width, box.height), target.outerHTML.slice(0, 80)).to.be.at.least(44);
+    }
     confirmButton(dialog).click();
     await until(() => !!dialog.querySelector('.done'), 30_000);
     expect(await hub.adapterFor(alice).getRecoveryBlob()).to.not.equal(null);
