@@ -108,8 +108,9 @@ export * from './events.js';
  * @csspart key-change-notice - One notice, with Verify and Dismiss; class `blocking` when a verified person's
  *   key changed and sending is paused until the user verifies again or accepts the new key, class `devices` for
  *   another device list signed by the same key, `untrusted-device` for a device the server listed unsigned.
- * @csspart recovery-offer - Above the chat, once, at the first encrypted use: the offer of a recovery passphrase,
- *   with the warning that without one a lost device means lost history, and Set up recovery / Not now.
+ * @csspart recovery-offer - Under the composer of an encrypted conversation from the first encrypted use until
+ *   answered: the offer of a recovery passphrase, with the warning that without one a lost device means lost
+ *   history, and Set up recovery / Not now.
  * @csspart setup-notice - Above the chat in a browser that has no keys for a user who has keys elsewhere: Restore
  *   with your recovery passphrase (when a backup exists) and Start fresh on this browser.
  * @csspart recovery-button - The header button of an encrypted conversation that opens the recovery settings.
