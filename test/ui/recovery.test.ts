@@ -228,4 +228,20 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     await open(fresh);
     await until(() => !!root.querySelector('[part~="recovery-offer"]'));
   });
+
+  it('speaks Arabic right to left in the offer and the dialog, and stays accessible', async () => {
+    const { a, ra } = await twoPeople(true);
+    a.lang = 'ar';
+    await a.updateComplete;
+    await until(() => !!ra.querySelector('[part~="recovery-offer"]'));
+    expect(ra.querySelector('[part~="recovery-offer"]')!.textContent).to.contain(
+      'فقدان الجهاز يعني فقدان السجل',
+    );
+    ra.querySelector<HTMLButtonElement>('[part~="recovery-offer"] .set-up')!.click();
+    await until(() => !!dialogOf(ra)?.open);
+    const dialog = dialogOf(ra)!;
+    expect(dialog.querySelector('label[for="recovery-passphrase"]')!.textContent).to.equal('العبارة');
+    expect(getComputedStyle(dialog).direction).to.equal('rtl');
+    await expect(dialog).to.be.accessible();
+  });
 });
