@@ -97,14 +97,27 @@ export function sealEpochKeyToMany(
  * commitment of the signed announcement: HPKE base mode does not authenticate the sender, so without that
  * check anyone holding the recipient's public key (the server) could hand it a key of their own.
  */
-export async function openSealedEpochKey(options: {
+export async function openSealedEpochKey(options: OpenSealedOptions): Promise<CryptoKey> {
+  const raw = await openSealedEpochKeyBytes(options);
+  const key = await importAesGcmKey(raw);
+  raw.fill(0);
+  return key;
+}
+
+export interface OpenSealedOptions {
   sealed: Uint8Array;
   threadId: string;
   epoch: number;
   recipientId: string;
   recipientKeyPair: CryptoKeyPair;
   commitment: Uint8Array;
-}): Promise<CryptoKey> {
+}
+
+/**
+ * `openSealedEpochKey`, returning the raw key bytes once they match the commitment: for sealing the same key to
+ * the user's recovery backup at the moment it arrives. The caller overwrites the bytes when done.
+ */
+export async function openSealedEpochKeyBytes(options: OpenSealedOptions): Promise<Uint8Array> {
   const reader = new ByteReader(options.sealed);
   if (reader.u8() !== PROTOCOL_VERSION) throw new CryptoError('version-unsupported');
   if (reader.u8() !== SUITE_P256) throw new CryptoError('suite-unsupported');
@@ -128,11 +141,10 @@ export async function openSealedEpochKey(options: {
     });
   }
   if (raw.length !== AES_GCM_KEY_BYTES || !equalBytes(await epochKeyCommitment(raw), options.commitment)) {
+    raw.fill(0);
     throw new CryptoError('key-commitment-mismatch', 'The sealed key is not the one the announcement names');
   }
-  const key = await importAesGcmKey(raw);
-  raw.fill(0);
-  return key;
+  return raw;
 }
 
 export interface EpochAnnouncement {

@@ -47,3 +47,35 @@ export async function identityKeyIdFor(identityPublicKey: CryptoKey): Promise<st
 export async function deviceIdFromSpki(signingSpki: Uint8Array): Promise<string> {
   return idFor(LABELS.deviceId, signingSpki);
 }
+
+/**
+ * A recovery backup's recipient id: "backup:" and the same construction as a device id over the backup's HPKE
+ * public key (SPKI), with its own label, so it can never collide with a device id.
+ */
+export async function backupRecipientIdFor(backupPublicKey: CryptoKey): Promise<string> {
+  return `backup:${await idFor(LABELS.backupId, await exportSpki(backupPublicKey))}`;
+}
+
+/**
+ * A non-extractable copy of an extractable ECDSA key pair: the private key is wrapped under a throwaway AES-GCM
+ * key and unwrapped non-extractable, so its bytes never pass through JavaScript. (For the identity key, which is
+ * made extractable only so that it can go into a recovery backup.)
+ */
+export async function nonExtractableSigningPair(pair: CryptoKeyPair): Promise<CryptoKeyPair> {
+  const wrapping = await subtle().generateKey({ name: 'AES-GCM', length: 256 }, false, [
+    'wrapKey',
+    'unwrapKey',
+  ]);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const wrapped = await subtle().wrapKey('pkcs8', pair.privateKey, wrapping, { name: 'AES-GCM', iv });
+  const privateKey = await subtle().unwrapKey(
+    'pkcs8',
+    wrapped,
+    wrapping,
+    { name: 'AES-GCM', iv },
+    ECDSA,
+    false,
+    ['sign'],
+  );
+  return { privateKey, publicKey: pair.publicKey };
+}

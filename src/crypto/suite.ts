@@ -24,4 +24,5 @@ export const LABELS = {
   keyCommitment: 'bm-secure-chat/v1 epoch-key-commitment',
   deviceId: 'bm-secure-chat/v1 device-id',
   userKeyId: 'bm-secure-chat/v1 identity-id',
+  backupId: 'bm-secure-chat/v1 backup-id',
 } as const;

@@ -22,6 +22,7 @@ import type { Attachments, FileCrypto } from './attachments.js';
 import type { TrustActions } from './trust.js';
 import type { SequenceChecker } from './sequence-check.js';
 import type { DeviceActions } from './security/device-link.js';
+import type { RecoveryActions } from './recovery.js';
 
 /**
  * The encrypted-thread half of the engine. It lives in the lazily loaded crypto chunk: a page whose users
@@ -52,6 +53,8 @@ export interface ThreadSecurity {
   readonly trust?: TrustActions;
   /** Linked devices: link, list, revoke. */
   readonly devices?: DeviceActions;
+  /** The recovery backup, and setting up a fresh browser for a user who has keys elsewhere. */
+  readonly recovery?: RecoveryActions;
 }
 
 export interface EngineOptions {
@@ -493,7 +496,47 @@ export class ChatEngine implements ChatActions {
     const { devices } = await this.loadSecurity();
     if (!devices)
       throw new AdapterError('encryption-disabled', 'Linked devices are not available in this widget');
-    return devices;
+    return {
+      thisDevice: () => devices.thisDevice(),
+      listDevices: () => devices.listDevices(),
+      revokeDevice: (deviceId) => devices.revokeDevice(deviceId),
+      pendingLinks: () => devices.pendingLinks(),
+      answerLink: (requestId, options) => devices.answerLink(requestId, options),
+      // Once this browser is linked, encrypted history is read again (it showed 'setup-needed' rows).
+      linkThisDevice: async (options) => {
+        const link = await devices.linkThisDevice(options);
+        return {
+          ...link,
+          confirm: () =>
+            link.confirm().then(async (record) => {
+              await this.reloadEncryptedHistory();
+              return record;
+            }),
+        };
+      },
+    };
+  }
+
+  /** The recovery backup and a fresh browser's setup, from the crypto chunk. */
+  async recovery(): Promise<RecoveryActions> {
+    const { recovery } = await this.loadSecurity();
+    if (!recovery) throw new AdapterError('encryption-disabled', 'Recovery is not available in this widget');
+    // Once this browser has keys, encrypted history is read again (it showed 'setup-needed' rows).
+    return {
+      ...recovery,
+      restore: (passphrase) => recovery.restore(passphrase).then(() => this.reloadEncryptedHistory()),
+      startFresh: () => recovery.startFresh().then(() => this.reloadEncryptedHistory()),
+    };
+  }
+
+  private async reloadEncryptedHistory(): Promise<void> {
+    for (const thread of Object.values(this.state.$threads.get())) {
+      if (!thread.encrypted) continue;
+      this.olderCursor.delete(thread.id);
+      this.state.$events.setKey(thread.id, []);
+    }
+    const open = this.state.$openThreadId.get();
+    if (open) await this.openThread(open);
   }
 
   async enableEncryption(threadId: ThreadId): Promise<void> {

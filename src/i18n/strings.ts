@@ -139,6 +139,49 @@ export interface Strings {
   revokeConfirm: string;
   revokeDone: string;
   close: string;
+  /** Recovery passphrase and a fresh browser's setup (recovery.ts, recovery-dialog.ts). */
+  recoveryButton: string;
+  recoveryOffer: string;
+  recoverySetUp: string;
+  notNow: string;
+  recoveryExplain: string;
+  recoveryNoIdentity: string;
+  passphrase: string;
+  passphraseRepeat: string;
+  passphraseCurrent: string;
+  passphraseNew: string;
+  passphraseMismatch: string;
+  strength: string;
+  strength0: string;
+  strength1: string;
+  strength2: string;
+  strength3: string;
+  strength4: string;
+  strengthLow: string;
+  hintTooShort: string;
+  hintCommon: string;
+  hintRepeated: string;
+  hintSequence: string;
+  hintDate: string;
+  hintAddWords: string;
+  recoveryEnable: string;
+  recoveryIsOn: string;
+  recoveryIsOff: string;
+  changePassphrase: string;
+  recoveryTurnOff: string;
+  recoveryTurnOffBody: string;
+  setupNeeded: string;
+  setupLink: string;
+  setupRestore: string;
+  setupFresh: string;
+  setupFreshBody: string;
+  restoreAction: string;
+  setupNeededRow: string;
+  wrongPassphrase: string;
+  noBackup: string;
+  recoveryFailed: string;
+  recoveryWorking: string;
+  recoveryDone: string;
 }
 
 export const en: Strings = {
@@ -285,6 +328,53 @@ export const en: Strings = {
     'Device {id} will not be able to read anything sent from now on: every conversation it was in starts new keys with the next message. What it already received stays on it.',
   revokeConfirm: 'Remove device',
   revokeDone: 'Device removed.',
+  recoveryButton: 'Recovery passphrase',
+  recoveryOffer:
+    'Without a recovery passphrase, a lost device means lost history: if this browser’s data is lost, no one can bring your encrypted messages back.',
+  recoverySetUp: 'Set up recovery',
+  notNow: 'Not now',
+  recoveryExplain:
+    'It lets you read your encrypted history on a new device. Use four or more random words, and keep it safe: it cannot be reset.',
+  recoveryNoIdentity:
+    'Your identity key predates recovery and is not in the backup: after a restore, contacts are told your key changed.',
+  passphrase: 'Passphrase',
+  passphraseRepeat: 'Repeat the passphrase',
+  passphraseCurrent: 'Current passphrase',
+  passphraseNew: 'New passphrase',
+  passphraseMismatch: 'The two passphrases differ.',
+  strength: 'Strength: {level}',
+  strength0: 'very weak',
+  strength1: 'weak',
+  strength2: 'fair',
+  strength3: 'good',
+  strength4: 'strong',
+  strengthLow: 'Not strong enough: easy to crack.',
+  hintTooShort: 'Use at least 12 characters.',
+  hintCommon: 'This is a common password.',
+  hintRepeated: 'Avoid repeats.',
+  hintSequence: 'Avoid sequences (abc, 123).',
+  hintDate: 'Avoid dates and years.',
+  hintAddWords: 'Add another word or two.',
+  recoveryEnable: 'Turn on recovery',
+  recoveryIsOn: 'Recovery is on.',
+  recoveryIsOff: 'Recovery is off.',
+  changePassphrase: 'Change passphrase',
+  recoveryTurnOff: 'Turn off recovery',
+  recoveryTurnOffBody:
+    'The backup is deleted from the server. If you then lose this device, your encrypted history is lost.',
+  setupNeeded: 'This browser has no keys for your account yet, so encrypted messages cannot be read here.',
+  setupLink: 'Link from your other device',
+  setupRestore: 'Restore with your recovery passphrase',
+  setupFresh: 'Start fresh on this browser',
+  setupFreshBody:
+    'New keys for this browser: contacts are told your key changed, older encrypted messages stay unreadable here, and the backup of your old keys is deleted.',
+  restoreAction: 'Restore',
+  setupNeededRow: 'No keys for your account here yet: restore or start fresh.',
+  wrongPassphrase: 'That passphrase does not open your backup.',
+  noBackup: 'There is no recovery backup for your account.',
+  recoveryFailed: 'That did not work ({reason}).',
+  recoveryWorking: 'Working…',
+  recoveryDone: 'Done.',
 };
 
 /**

@@ -117,6 +117,13 @@ export interface BackupSettings {
   iterations: number;
   createdAt: number;
   updatedAt: number;
+  /** The backup holds the identity key too (recovery was turned on when the identity was created). */
+  identityIncluded?: boolean;
+}
+
+/** The user answered the recovery offer with "Not now" (or turned recovery off): not offered again. */
+export interface RecoveryOfferAnswer {
+  declinedAt: number;
 }
 
 /** Written with the device in one transaction: a vault that has it but no device has lost keys. */
@@ -132,6 +139,7 @@ export interface VaultSettings {
   deviceMarker: DeviceMarker;
   /** The highest version of this user's own signed device list seen here: an older one is a rollback. */
   ownDeviceListVersion: number;
+  recoveryOffer: RecoveryOfferAnswer;
 }
 
 export type SettingKey = keyof VaultSettings;

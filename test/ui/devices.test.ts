@@ -189,4 +189,53 @@ describe('devices dialog (one user in two widgets with their own vaults, real cr
     await host.updateComplete;
     await until(() => first.querySelector('[part~="devices-button"]')!.textContent!.includes('أجهزتك'));
   });
+
+  it('offers linking first on a fresh browser of a user with an encrypted conversation; once linked, the setup notice goes', async () => {
+    const hub = new MemoryHub();
+    const alice = uniqueUserId('alice');
+    const bob = uniqueUserId('bob');
+    hub.addUser({ id: alice, displayName: 'Alice' });
+    hub.addUser({ id: bob, displayName: 'Bob' });
+    await hub.adapterFor(alice).createThread({ title: 'Matter 7', participantIds: [bob], encrypted: true });
+    const first = (await chatWith(hub.adapterFor(alice), alice)).shadowRoot!;
+    for (let tries = 0; (await hub.adapterFor(alice).fetchKeys([alice])).length === 0; tries++) {
+      if (tries > 300) throw new Error('the first browser never published its keys');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+
+    trackDatabase(vaultDatabaseName(alice, SECOND));
+    const el = await fixture<BmSecureChat>(
+      html`<bm-secure-chat theme="light" lang="en" endpoint=${SECOND}></bm-secure-chat>`,
+    );
+    el.adapter = hub.adapterFor(alice);
+    await el.sessionReady;
+    const second = el.shadowRoot!;
+    const choices = () =>
+      [...second.querySelectorAll<HTMLButtonElement>('[part~="setup-notice"] button')].map(
+        (b) => b.dataset['choice'],
+      );
+    await until(() => choices().length > 0, 6000, 'the setup notice');
+    expect(choices()).to.deep.equal(['link', 'start-fresh']);
+    const before = (await hub.adapterFor(alice).fetchKeys([alice]))[0]!.identityKey;
+
+    second.querySelector<HTMLButtonElement>('[data-choice="link"]')!.click();
+    await until(() => !!dialogOf(second)?.open, 6000, 'the devices dialog');
+    const theirs = dialogOf(second)!;
+    await until(() => !!theirs.querySelector('[part~="link-button"]'), 6000, 'Link this browser');
+    theirs.querySelector<HTMLButtonElement>('[part~="link-button"]')!.click();
+    const mine = await openDevices(first);
+    await until(
+      () => !!mine.querySelector('[part~="link-request"] button'),
+      6000,
+      'the request on the first',
+    );
+    mine.querySelector<HTMLButtonElement>('[part~="link-request"] button')!.click();
+    await until(() => codeIn(mine).length === 6 && codeIn(theirs) === codeIn(mine), 6000, 'both codes');
+    theirs.querySelector<HTMLButtonElement>('[part~="link-confirm"]')!.click();
+    mine.querySelector<HTMLButtonElement>('[part~="link-confirm"]')!.click();
+    await until(() => theirs.textContent!.includes('This browser is linked'), 6000, 'the second linked');
+    await until(() => !second.querySelector('[part~="setup-notice"]'), 6000, 'the notice gone');
+    // Linked, not started fresh: the identity contacts know is the same.
+    expect((await hub.adapterFor(alice).fetchKeys([alice]))[0]!.identityKey).to.equal(before);
+  });
 });

@@ -23,6 +23,8 @@ export function errorText(t: Strings, reason: string): string {
     case 'forbidden':
     case 'not-a-participant':
       return t.errorForbidden;
+    case 'setup-needed':
+      return t.setupNeeded;
     default:
       return fill(t.errorGeneric, { reason: reason.slice(0, 60) });
   }
@@ -74,8 +76,11 @@ export class BannerController {
     )?.focus();
   }
 
-  /** `connected`: a session has started, so the connection state means something. */
-  render(t: Strings, connected: boolean): TemplateResult {
+  /**
+   * `connected`: a session has started, so the connection state means something. `notices`: more rows in the
+   * banner area (the recovery offer, a fresh browser's setup choices).
+   */
+  render(t: Strings, connected: boolean, notices: unknown = nothing): TemplateResult {
     const state = connected ? connectionText(t, this.connection.value) : null;
     return html`<div class="banners">
       <div role="status">
@@ -104,6 +109,7 @@ export class BannerController {
             </div>`,
         )}
       </div>
+      ${notices}
     </div>`;
   }
 }

@@ -10,6 +10,7 @@ import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
 import type { ThreadListController } from './thread-list.js';
 import type { ThreadView, ThreadViewHandlers } from './thread-view.js';
+import type { RecoveryController } from './recovery.js';
 import type { TrustController } from './trust.js';
 
 export interface ChatViewModel {
@@ -37,6 +38,8 @@ export interface ChatViewModel {
   trust: TrustController;
   /** Below the thread list: the Devices button (devices.ts). */
   listFooter?: TemplateResult | typeof nothing;
+  /** The header button that opens the recovery settings (recovery.ts). */
+  recovery?: RecoveryController;
 }
 
 export interface ChatViewHandlers extends ThreadViewHandlers {
@@ -76,9 +79,10 @@ function threadView(model: ChatViewModel, handlers: ChatViewHandlers): TemplateR
     {
       ...model,
       thread,
-      headerExtra: trust.header(t, thread, me),
+      headerExtra: html`${trust.header(t, thread, me)}${model.recovery?.button(t, thread) ?? nothing}`,
       notices: trust.notices(t, thread, me),
       blocked: trust.blocked(thread, me),
+      footer: model.recovery?.offer(t, thread) ?? nothing,
     },
     handlers,
   );

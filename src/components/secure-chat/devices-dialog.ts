@@ -149,6 +149,7 @@ export class DevicesDialog {
     this.show({ ...this.view, confirming: true });
     try {
       await link.confirm();
+      this.options.onLinked?.();
       this.notice = this.t?.linkDone ?? null;
       await this.loadList(true);
     } catch (error) {

@@ -12,6 +12,8 @@ export interface DevicesOptions {
   /** The engine's device actions (they load the crypto chunk). */
   devices: () => Promise<DeviceActions>;
   onError: (error: unknown) => void;
+  /** This browser was linked: it has keys now (the fresh-browser setup notice can go). */
+  onLinked?: () => void;
 }
 
 const devicesIcon = svg`<rect x="1.5" y="3" width="9" height="7" rx="1" /><path d="M4 13h4M6 10v3" /><rect x="11.5" y="5" width="3.5" height="8" rx="0.8" />`;

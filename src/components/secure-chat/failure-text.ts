@@ -11,6 +11,8 @@ export function failureText(t: Strings, reason: string): string {
       return t.beforeJoin;
     case 'device-added-later':
       return t.deviceAddedLater;
+    case 'setup-needed':
+      return t.setupNeededRow;
     case 'message-missing':
       return t.messageMissing;
     case 'wrong-thread':

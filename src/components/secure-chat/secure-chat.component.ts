@@ -24,6 +24,7 @@ import { threadToolsStyles } from './thread-tools.styles.js';
 import type { ThreadView } from './thread-view.js';
 import { TrustController, trustStyles } from './trust.js';
 import { DevicesController, devicesStyles } from './devices.js';
+import { RecoveryController } from './recovery.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
 export * from './events.js';
@@ -120,6 +121,16 @@ export * from './events.js';
  * @csspart key-change-notice - One notice, with Verify and Dismiss; class `blocking` when a verified person's
  *   key changed and sending is paused until the user verifies again or accepts the new key, class `devices` for
  *   another device list signed by the same key, `untrusted-device` for a device the server listed unsigned.
+ * @csspart recovery-offer - Under the composer of an encrypted conversation from the first encrypted use until
+ *   answered: the offer of a recovery passphrase, with the warning that without one a lost device means lost
+ *   history, and Set up recovery / Not now.
+ * @csspart setup-notice - Above the chat in a browser that has no keys for a user who has keys elsewhere: Restore
+ *   with your recovery passphrase (when a backup exists) and Start fresh on this browser.
+ * @csspart recovery-button - The header button of an encrypted conversation that opens the recovery settings.
+ * @csspart recovery-dialog - The recovery dialog: set up, restore, start fresh, change the passphrase, turn off.
+ * @csspart passphrase-input - A passphrase field in the recovery dialog.
+ * @csspart passphrase-strength - The live strength of a new passphrase: a meter, its level and what to change.
+ * @csspart recovery-confirm - The recovery dialog's main button (disabled until the passphrase is acceptable).
  *
  * @cssproperty [--bm-color-bg=#ffffff] - Background of the widget.
  * @cssproperty [--bm-color-surface=#f4f5f7] - Background of raised surfaces (lists, composer).
@@ -213,6 +224,9 @@ export class BmSecureChat extends LitElement {
         onKeyChange: (changedUserId, wasVerified, kind) =>
           this.dispatchEvent(new BmKeyChangeEvent(changedUserId, wasVerified, kind)),
         onTrust: this.trust.report,
+        offerRecovery: true,
+        onRecoveryOffer: this.recovery.offered,
+        onSetupNeeded: this.recovery.setupNeeded,
       });
     },
   });
@@ -236,6 +250,12 @@ export class BmSecureChat extends LitElement {
     // The button shows with the session; a click before the engine is up waits for it.
     devices: () => this.session.ready.then(() => this.session.requireEngine().devices()),
     onError: (error) => this.reportError(error),
+    onLinked: () => this.recovery.store.$setup.set(null),
+  });
+  private readonly recovery: RecoveryController = new RecoveryController(this, {
+    recovery: () => this.session.requireEngine().recovery(),
+    onError: (error) => this.reportError(error),
+    link: (opener) => this.devices.open(opener),
   });
   private readonly threadList = new ThreadListController(this);
   private readonly banner = new BannerController(this, this.session.state.$connection);
@@ -477,7 +497,7 @@ export class BmSecureChat extends LitElement {
         dir=${dir}
         class=${this.openThreadId.value ? 'has-open' : ''}
       >
-        ${this.banner.render(t, !!this.sessionInfo.value)}
+        ${this.banner.render(t, !!this.sessionInfo.value, this.recovery.notice(t))}
         ${
           this.sessionInfo.value && this.threads.value.length
             ? renderChat(
@@ -499,6 +519,7 @@ export class BmSecureChat extends LitElement {
                   typing: this.typing.value[this.openThreadId.value ?? ''] ?? [],
                   trust: this.trust,
                   listFooter: devicesButton,
+                  recovery: this.recovery,
                 },
                 this.handlers,
               )
@@ -508,7 +529,7 @@ export class BmSecureChat extends LitElement {
                 ${devicesButton}
               </div>`
         }
-        ${this.devices.renderDialog(t)}
+        ${this.devices.renderDialog(t)} ${this.recovery.renderDialog(t)}
       </section>
     `;
   }

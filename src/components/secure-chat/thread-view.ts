@@ -48,6 +48,8 @@ export interface ThreadViewModel {
   notices?: unknown;
   /** Sending is paused here (the notices say why): the field and the send button are disabled. */
   blocked?: boolean;
+  /** Below the composer, from the root element (the recovery offer: there it moves nothing when it appears). */
+  footer?: unknown;
 }
 
 export interface ThreadViewHandlers {
@@ -152,7 +154,7 @@ export class ThreadView {
           },
           handlers,
         )}
-        ${this.exporter.render(t, model.lang, thread)}
+        ${model.footer ?? nothing} ${this.exporter.render(t, model.lang, thread)}
       </section>
     `;
   }

@@ -12,27 +12,23 @@ import {
 } from '../../adapter/types.js';
 import {
   CryptoError,
-  deviceEntry,
-  deviceIdFor,
   epochKeyCommitment,
-  exportSpki,
   fromBase64Url,
-  generateDeviceKeys,
   generateEpochKey,
-  generateIdentityKeyPair,
+  importAesGcmKey,
   importEcdsaPublicSpki,
   openEnvelope,
   safetyNumber,
-  openSealedEpochKey,
+  openSealedEpochKeyBytes,
   parseAnnouncement,
   sealEnvelope,
   sealEpochKeyToMany,
   signAnnouncement,
-  signDeviceList,
   toBase64Url,
   verifyAnnouncement,
   verifyDeviceList,
   type EpochReason,
+  type KdfOptions,
   type SealTarget,
 } from '../../crypto/index.js';
 import type { DeviceRecord, PeerRecord, PinnedDevice, Vault } from '../../vault/index.js';
@@ -43,6 +39,9 @@ import { TrustError, type ContactSafetyNumber, type TrustActions } from '../trus
 import { fileCrypto } from './attachment-crypto.js';
 import { SenderSequences, type SequenceChecker } from '../sequence-check.js';
 import { DeviceLinkError, DeviceLinks, verifiedOwnList, type DeviceActions } from './device-link.js';
+import { DeviceSetupError, type RecoveryActions, type SetupChoice } from '../recovery.js';
+import { createNewIdentityDevice, setupChoices } from './device-setup.js';
+import { AccountRecovery } from './recovery.js';
 
 const ROTATE_AFTER_MESSAGES = 100;
 const ROTATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
@@ -59,6 +58,17 @@ export interface ThreadSecurityOptions {
   onKeyChange?: (userId: string, wasVerified: boolean, kind: KeyChangeKind) => void;
   /** A contact's trust state changed (pinned, verified, changed, settled): feeds the UI's key-change store. */
   onTrust?: (userId: string, trust: PeerTrust) => void;
+  /**
+   * This browser's vault is empty but the user has keys on the server: nothing was created; the UI asks which
+   * of `choices` to take (device-setup.ts) and calls `recovery.restore` or `recovery.startFresh`.
+   */
+  onSetupNeeded?: (choices: SetupChoice[]) => void;
+  /** Offer the opt-in recovery passphrase when this page creates the user's identity (the UI passes true). */
+  offerRecovery?: boolean;
+  /** The identity was created on this page and recovery may be offered now (only with `offerRecovery`). */
+  onRecoveryOffer?: () => void;
+  /** Tests only: fewer PBKDF2 iterations for recovery backups. Production never passes it. */
+  recoveryKdf?: KdfOptions;
 }
 
 export type KeyChangeKind = 'identity' | 'devices' | 'untrusted-device';
@@ -95,13 +105,21 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   readonly files = fileCrypto;
   readonly trust: TrustActions = this;
   private senderSequences: SenderSequences | null = null;
+  private readonly backup: AccountRecovery;
+  /** Recovery as the UI sees it: status, turn on and off, change the passphrase, restore or start fresh. */
+  readonly recovery: RecoveryActions;
   /** Replays dropped, gaps marked, per sender device (sequence-check.ts). */
   readonly sequences: SequenceChecker = {
     check: async (threadId, events, shown) => {
-      this.senderSequences ??= new SenderSequences(
-        this.options.vault.counters,
-        (await this.ensureDevice()).deviceId,
-      );
+      if (!this.senderSequences) {
+        const device = await this.ensureDevice().catch((error: unknown) => {
+          if (error instanceof DeviceSetupError) return null;
+          throw error;
+        });
+        // No keys here yet: nothing was opened, so there is no order to check.
+        if (!device) return { put: events, remove: [] };
+        this.senderSequences = new SenderSequences(this.options.vault.counters, device.deviceId);
+      }
       return this.senderSequences.check(threadId, events, shown);
     },
   };
@@ -128,30 +146,67 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
       },
       ownListChanged: () => this.trusted.delete(options.userId),
     });
+    this.backup = new AccountRecovery({
+      adapter: options.adapter,
+      vault: options.vault,
+      userId: options.userId,
+      now: this.now,
+      device: () => this.ensureDevice(),
+      resolveDeviceKey: (user, id) => this.deviceKey(user, id),
+      kdf: options.recoveryKdf,
+    });
+    const backup = this.backup;
+    this.recovery = {
+      status: () => backup.status(),
+      enable: (passphrase) => backup.enable(passphrase),
+      changePassphrase: (old, next) => backup.changePassphrase(old, next),
+      disable: () => backup.disable(),
+      declineOffer: () => backup.declineOffer(),
+      restore: async (passphrase) => this.setUp(backup.restore(passphrase)),
+      startFresh: async () => {
+        await this.setUp(backup.startFresh(!!options.offerRecovery));
+        if (options.offerRecovery) options.onRecoveryOffer?.();
+      },
+    };
   }
 
-  /** This browser's device: loaded from the vault, or created and published once. */
+  /**
+   * This browser's device: loaded from the vault, or, for a user with no keys anywhere, created and published.
+   * A user who has keys on the server gets DeviceSetupError instead (device-setup.ts decides), and nothing is
+   * created until they choose.
+   */
   ensureDevice(): Promise<DeviceRecord> {
-    this.device ??= (async () => {
-      const { vault, adapter, userId } = this.options;
-      const existing = await vault.loadDevice();
-      if (existing) return existing;
-      const identity = await generateIdentityKeyPair();
-      const keys = await generateDeviceKeys();
-      const deviceId = await deviceIdFor(keys.signing.publicKey);
-      const record = await vault.createDevice({ deviceId, identity, signing: keys.signing, hpke: keys.hpke });
-      const entry = await deviceEntry(deviceId, keys.signing.publicKey, keys.hpke.publicKey);
-      const list = { userId, version: 1, issuedAt: this.now(), devices: [entry] };
-      await adapter.publishKeys({
-        identityKey: toBase64Url(await exportSpki(identity.publicKey)),
-        signedDeviceList: toBase64Url(await signDeviceList(list, identity.privateKey)),
-        devices: [
-          { deviceId, signingKey: toBase64Url(entry.signingKey), hpkeKey: toBase64Url(entry.hpkeKey) },
-        ],
+    if (!this.device) {
+      const pending = this.loadOrCreateDevice();
+      this.device = pending;
+      pending.catch(() => {
+        if (this.device === pending) this.device = null;
       });
-      return record;
-    })();
+    }
     return this.device;
+  }
+
+  private async loadOrCreateDevice(): Promise<DeviceRecord> {
+    const { vault, adapter, userId } = this.options;
+    const existing = await vault.loadDevice();
+    if (existing) return existing;
+    const choices = await setupChoices(adapter, userId);
+    if (choices) {
+      this.options.onSetupNeeded?.(choices);
+      throw new DeviceSetupError(choices);
+    }
+    const offer = !!this.options.offerRecovery;
+    const created = await createNewIdentityDevice({ adapter, vault, userId, now: this.now }, offer);
+    this.backup.holdIdentity(created.extractableIdentity);
+    if (offer) this.options.onRecoveryOffer?.();
+    return created.record;
+  }
+
+  /** After a restore or a fresh start: the new device is this browser's, and the user's own list is re-read. */
+  private async setUp(created: Promise<DeviceRecord>): Promise<void> {
+    const record = await created;
+    this.device = Promise.resolve(record);
+    this.trusted.delete(this.options.userId);
   }
 
   /**
@@ -329,12 +384,18 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
       device.signing.privateKey,
     );
     const sealed = await sealEpochKeyToMany(fresh.raw, thread.id, epoch, targets);
+    // The backup's copy travels with the devices' copies but is not in the announcement's recipients, which
+    // name devices only (they drive rotation).
+    const backupCopy = await this.backup.sealForBackup(fresh.raw, thread.id, epoch);
     fresh.raw.fill(0);
     const result = await this.options.adapter.putEpochKeys({
       threadId: thread.id,
       epoch,
       announcement: toBase64Url(announcement),
-      sealed: sealed.map((s) => ({ recipientId: s.recipientId, sealed: toBase64Url(s.sealed) })),
+      sealed: [
+        ...sealed.map((s) => ({ recipientId: s.recipientId, sealed: toBase64Url(s.sealed) })),
+        ...(backupCopy ? [backupCopy] : []),
+      ],
     });
     if (result.status === 'conflict') {
       // Another member created this epoch first: adopt theirs.
@@ -370,7 +431,7 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
     );
     if (announcement.epoch !== epoch)
       throw new CryptoError('wrong-recipient', 'The announcement is for another epoch');
-    const key = await openSealedEpochKey({
+    const raw = await openSealedEpochKeyBytes({
       sealed: fromBase64Url(mine.sealed),
       threadId: thread.id,
       epoch,
@@ -378,6 +439,10 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
       recipientKeyPair: device.hpke,
       commitment: announcement.commitment,
     });
+    const key = await importAesGcmKey(raw);
+    // The raw key is in hand only now: the backup gets its copy before the bytes are overwritten.
+    await this.backup.keep(raw, thread.id, epoch).catch(() => undefined);
+    raw.fill(0);
     await this.options.vault.epochKeys.put({
       threadId: thread.id,
       epoch,
@@ -410,7 +475,16 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   }
 
   async prepare(): Promise<void> {
-    await this.ensureDevice();
+    try {
+      await this.ensureDevice();
+    } catch (error) {
+      // Reported through onSetupNeeded; the widget keeps working for plain threads meanwhile.
+      if (error instanceof DeviceSetupError) return;
+      throw error;
+    }
+    // The backup gets the keys that arrived while this page was closed (a no-op with recovery off).
+    void this.backup.catchUp().catch(() => undefined);
+    if (this.options.offerRecovery && (await this.backup.status()).offerDue) this.options.onRecoveryOffer?.();
     // Verified badges and open key changes from earlier visits.
     for (const peer of await this.options.vault.peers.list()) this.publish(peer);
   }
@@ -476,6 +550,7 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
       const { senderDeviceId: deviceId, sequence } = opened.header;
       return { content: opened.content as MessageContent, sender: { deviceId, sequence } };
     } catch (error) {
+      if (error instanceof DeviceSetupError) return { failure: { reason: 'setup-needed', expected: true } };
       if (!(error instanceof CryptoError)) throw error;
       // A key this device never received is expected for messages from before it joined the thread, or from
       // before this device existed; any other failure is a real one.

@@ -1,0 +1,118 @@
+/**
+ * Setting up this browser as a device: the one place that decides what an empty vault does.
+ *
+ * - The user has no keys on the server: a first device, created and published without asking.
+ * - The user has keys on the server: nothing is created; the user chooses (`setupChoices`). Publishing new keys
+ *   silently would replace the identity contacts pinned and orphan the history sealed to the old devices.
+ *
+ * `link` (device-link.ts) is offered first, then `restore` when a backup exists, then `start-fresh`.
+ */
+import type { ChatAdapter, KeyBundle } from '../../adapter/types.js';
+import {
+  deviceEntry,
+  deviceIdFor,
+  exportSpki,
+  fromBase64Url,
+  generateDeviceKeys,
+  generateIdentityKeyPair,
+  importEcdsaPublicSpki,
+  nonExtractableSigningPair,
+  signDeviceList,
+  toBase64Url,
+  verifyDeviceList,
+  type DeviceEntry,
+} from '../../crypto/index.js';
+import type { DeviceRecord, Vault } from '../../vault/index.js';
+import type { SetupChoice } from '../recovery.js';
+
+/** What an empty vault may do for this user: null when there is nothing to choose (no keys on the server). */
+export async function setupChoices(adapter: ChatAdapter, userId: string): Promise<SetupChoice[] | null> {
+  const [bundle] = await adapter.fetchKeys([userId]);
+  if (!bundle) return null;
+  // Linking keeps the identity contacts verified and needs another device at hand; restoring needs the
+  // passphrase; starting fresh needs neither and costs the most.
+  const choices: SetupChoice[] = ['link'];
+  if (await adapter.getRecoveryBlob()) choices.push('restore');
+  choices.push('start-fresh');
+  return choices;
+}
+
+export interface NewDeviceOptions {
+  adapter: ChatAdapter;
+  vault: Vault;
+  userId: string;
+  now: () => number;
+}
+
+export interface CreatedDevice {
+  record: DeviceRecord;
+  /** The identity key pair with an extractable private key, when asked for (to go into a recovery backup). */
+  extractableIdentity: CryptoKeyPair | null;
+}
+
+/**
+ * A new identity and device, stored and published with a device list of this one device. Used for a user's
+ * first device and for "start fresh". With `forBackup`, the identity is generated extractable and handed back
+ * for the one export into a backup; the vault gets a non-extractable copy.
+ */
+export async function createNewIdentityDevice(
+  options: NewDeviceOptions,
+  forBackup: boolean,
+): Promise<CreatedDevice> {
+  const { vault, adapter, userId, now } = options;
+  const generated = await generateIdentityKeyPair(forBackup);
+  const identity = forBackup ? await nonExtractableSigningPair(generated) : generated;
+  const keys = await generateDeviceKeys();
+  const deviceId = await deviceIdFor(keys.signing.publicKey);
+  const record = await vault.createDevice({ deviceId, identity, signing: keys.signing, hpke: keys.hpke });
+  const entry = await deviceEntry(deviceId, keys.signing.publicKey, keys.hpke.publicKey);
+  await publishList(adapter, identity, { userId, version: 1, issuedAt: now(), devices: [entry] }, null);
+  return { record, extractableIdentity: forBackup ? generated : null };
+}
+
+/**
+ * A new device for a restored identity: added to the device list the server holds (verified with that identity
+ * first), so the user's earlier devices stay signed and their messages and epochs still verify. The lost device
+ * stays listed: revoking it is the device list's business, not the restore's.
+ */
+export async function createRestoredDevice(
+  options: NewDeviceOptions,
+  identity: CryptoKeyPair,
+  backup: KeyBundle['backup'],
+): Promise<DeviceRecord> {
+  const { vault, adapter, userId, now } = options;
+  const [bundle] = await adapter.fetchKeys([userId]);
+  let earlier: DeviceEntry[] = [];
+  let version = 0;
+  if (bundle && bundle.identityKey === toBase64Url(await exportSpki(identity.publicKey))) {
+    const identityKey = await importEcdsaPublicSpki(fromBase64Url(bundle.identityKey));
+    const list = await verifyDeviceList(fromBase64Url(bundle.signedDeviceList), identityKey, userId);
+    earlier = list.devices;
+    version = list.version;
+  }
+  const keys = await generateDeviceKeys();
+  const deviceId = await deviceIdFor(keys.signing.publicKey);
+  const record = await vault.createDevice({ deviceId, identity, signing: keys.signing, hpke: keys.hpke });
+  const entry = await deviceEntry(deviceId, keys.signing.publicKey, keys.hpke.publicKey);
+  const devices = [...earlier.filter((d) => d.deviceId !== deviceId), entry];
+  await publishList(adapter, identity, { userId, version: version + 1, issuedAt: now(), devices }, backup);
+  return record;
+}
+
+async function publishList(
+  adapter: ChatAdapter,
+  identity: CryptoKeyPair,
+  list: { userId: string; version: number; issuedAt: number; devices: DeviceEntry[] },
+  backup: KeyBundle['backup'],
+): Promise<void> {
+  await adapter.publishKeys({
+    identityKey: toBase64Url(await exportSpki(identity.publicKey)),
+    signedDeviceList: toBase64Url(await signDeviceList(list, identity.privateKey)),
+    devices: list.devices.map((d) => ({
+      deviceId: d.deviceId,
+      signingKey: toBase64Url(d.signingKey),
+      hpkeKey: toBase64Url(d.hpkeKey),
+    })),
+    backup,
+  });
+}
