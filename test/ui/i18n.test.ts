@@ -6,6 +6,10 @@ import { de } from '../../src/i18n/de.js';
 import { en, loadStrings, stringsFor, type Strings } from '../../src/i18n/strings.js';
 import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
 import { chatWith, openFirstThread, post } from './helpers.js';
+import { completeEnglish } from '../../src/i18n/en-more.js';
+
+// The whole English table, as the lazily loaded parts complete it (en-more.ts).
+completeEnglish();
 
 async function openChat(lang = 'en') {
   const hub = new MemoryHub();

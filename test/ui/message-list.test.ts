@@ -3,6 +3,10 @@ import type { Thread } from '../../src/adapter/types.js';
 import { messageList } from '../../src/components/secure-chat/message-list.js';
 import { en } from '../../src/i18n/strings.js';
 import type { MessageView } from '../../src/state/timeline.js';
+import { completeEnglish } from '../../src/i18n/en-more.js';
+
+// The whole English table, as the lazily loaded parts complete it (en-more.ts).
+completeEnglish();
 
 const thread: Thread = {
   id: 't1',

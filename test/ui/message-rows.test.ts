@@ -10,6 +10,10 @@ import {
 import { de } from '../../src/i18n/de.js';
 import { en } from '../../src/i18n/strings.js';
 import type { MessageView } from '../../src/state/timeline.js';
+import { completeEnglish } from '../../src/i18n/en-more.js';
+
+// The whole English table, as the lazily loaded parts complete it (en-more.ts).
+completeEnglish();
 
 function message(clientId: string, senderId: string, createdAt: Date | string): MessageView {
   return {

@@ -109,7 +109,11 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     const choices = [...root.querySelectorAll('[part~="setup-notice"] button')].map((b) =>
       b.textContent!.trim(),
     );
-    expect(choices).to.deep.equal(['Restore with your recovery passphrase', 'Start fresh on this browser']);
+    expect(choices).to.deep.equal([
+      'Link from your other device',
+      'Restore with your recovery passphrase',
+      'Start fresh on this browser',
+    ]);
     await expect(root.querySelector('[part~="setup-notice"]')!).to.be.accessible();
     root.querySelector<HTMLButtonElement>('[part~="setup-notice"] [data-choice="restore"]')!.click();
     await until(() => !!dialogOf(root)?.open);
@@ -213,7 +217,7 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     const choices = [...root.querySelectorAll('[part~="setup-notice"] button')].map((b) =>
       b.textContent!.trim(),
     );
-    expect(choices).to.deep.equal(['Start fresh on this browser']);
+    expect(choices).to.deep.equal(['Link from your other device', 'Start fresh on this browser']);
     root.querySelector<HTMLButtonElement>('[part~="setup-notice"] [data-choice="start-fresh"]')!.click();
     await until(() => !!dialogOf(root)?.open);
     const dialog = dialogOf(root)!;

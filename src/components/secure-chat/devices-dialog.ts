@@ -18,6 +18,10 @@ import { fill } from '../../i18n/template.js';
 import { styles } from './devices-dialog.styles.js';
 import type { DevicesOptions } from './devices.js';
 import type { TrustHost } from './trust.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 /** How often the list asks for new link requests while the dialog is open. */
 const REQUEST_POLL_MS = 2000;

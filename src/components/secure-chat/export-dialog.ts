@@ -9,6 +9,10 @@ import type { Strings } from '../../i18n/strings.js';
 import { dateTimeLabel, fileSizeLabel } from '../../i18n/intl.js';
 import { fill } from '../../i18n/template.js';
 import type { ChatContextValue } from '../../state/context.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 export { styles } from './export-dialog.styles.js';
 

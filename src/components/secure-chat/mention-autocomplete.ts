@@ -6,6 +6,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { UserId } from '../../adapter/types.js';
 import type { Strings } from '../../i18n/strings.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 export { styles } from './mention-autocomplete.styles.js';
 

@@ -8,6 +8,10 @@ import type { Strings } from '../../i18n/strings.js';
 import type { MessageView } from '../../state/timeline.js';
 import type { MessageActionsOptions } from './message-actions.js';
 import { displayName, type MessageListModel } from './message-list.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 export { styles } from './message-menu.styles.js';
 

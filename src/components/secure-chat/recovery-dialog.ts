@@ -12,6 +12,10 @@ import { fill } from '../../i18n/template.js';
 import type { RecoveryStore } from '../../state/recovery.js';
 import type { RecoveryOptions } from './recovery.js';
 import type { TrustHost } from './trust.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 export type RecoveryMode = 'enable' | 'restore' | 'fresh' | 'settings' | 'change' | 'off';
 

@@ -12,6 +12,10 @@ import { StoreController } from '../../utils/store-controller.js';
 import { RecoveryDialog, type RecoveryMode } from './recovery-dialog.js';
 import type { RecoveryOptions } from './recovery.js';
 import type { TrustHost } from './trust.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 /**
  * Each way a fresh browser can be set up (engine/security/device-setup.ts decides which are offered): the

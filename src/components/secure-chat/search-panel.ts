@@ -12,6 +12,10 @@ import { closeIcon } from './icons.js';
 import { displayName, revealMessage } from './message-list.js';
 import type { SearchModel } from './search.js';
 import { activityLabel } from './thread-list.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 export { styles } from './search-panel.styles.js';
 

@@ -20,6 +20,10 @@ import { messageActionsStyles } from './message-actions.styles.js';
 import { displayName, messageList } from './message-list.js';
 import { ThreadSearchController } from './search.js';
 import { typingIndicator } from './typing.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 export const styles = css`
   ${messageActionsStyles}

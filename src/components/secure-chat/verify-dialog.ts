@@ -12,6 +12,10 @@ import type { Strings } from '../../i18n/strings.js';
 import { fill, fillIsolated } from '../../i18n/template.js';
 import type { PeerTrust } from '../../state/key-changes.js';
 import { nameIn, verifiedBadge, type TrustHost, type TrustOptions } from './trust.js';
+import { completeEnglish } from '../../i18n/en-more.js';
+
+// This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
+completeEnglish();
 
 /** Medium error correction and the four-module quiet zone that QR readers expect. */
 export const QR_OPTIONS: QrCodeGenerateOptions = { ecc: 'M', border: 4 };
