@@ -112,6 +112,24 @@ export interface Strings {
   /** In the verification dialog: back from one contact to everyone in the conversation. */
   peopleBack: string;
   close: string;
+  /** The header button of a plain conversation (and its dialog's title): its people. */
+  peopleOpen: string;
+  /** `{name}`: a participant who has published no device yet (pending); shown above the composer. */
+  waitingForKeys: string;
+  /** In the people dialog, next to a pending participant. */
+  awaitingSetup: string;
+  addPeople: string;
+  addPeopleTitle: string;
+  addPeopleNote: string;
+  addSelected: string;
+  noContactsToAdd: string;
+  removeAction: string;
+  removeLabel: string;
+  removeTitle: string;
+  /** The confirmation before removing someone from an encrypted conversation. */
+  removeBodyEncrypted: string;
+  removeBodyPlain: string;
+  removeConfirm: string;
 }
 
 export const en: Strings = {
@@ -228,6 +246,22 @@ export const en: Strings = {
   noKeysYet: '{name} has not set up encryption yet.',
   close: 'Close',
   peopleBack: 'All people',
+  peopleOpen: 'People',
+  waitingForKeys:
+    'Waiting for {name} to set up encryption. Messages sent before then stay unreadable for {name}.',
+  awaitingSetup: 'Encryption not set up yet',
+  addPeople: 'Add people',
+  addPeopleTitle: 'Add people to this conversation',
+  addPeopleNote: 'People you add can read what is sent from now on, not the messages before they joined.',
+  addSelected: 'Add',
+  noContactsToAdd: 'Everyone you can write to is already here.',
+  removeAction: 'Remove',
+  removeLabel: 'Remove {name}',
+  removeTitle: 'Remove {name}?',
+  removeBodyEncrypted:
+    '{name} leaves this conversation and cannot decrypt anything sent here after this. What {name} has already read cannot be taken back.',
+  removeBodyPlain: '{name} leaves this conversation and no longer sees it.',
+  removeConfirm: 'Remove',
 };
 
 /**
