@@ -123,6 +123,28 @@ describe('a server that moves things between threads or undoes a removal (engine
     [a, b, c!].forEach((p) => p.engine.stop());
   });
 
+  it('never seals to a member removed while pending, when her device appears later and the server lists her again', async () => {
+    const { hub, bob, carol, a, b, lies, recorded } = await people();
+    // Carol has no widget yet: pending, nothing sealed to her.
+    const threadId = await a.engine.createThread({
+      title: 'Matter',
+      participantIds: [bob, carol],
+      encrypted: true,
+    });
+    await a.engine.openThread(threadId);
+    await a.engine.sendText(threadId, 'while Carol had no device');
+    const membership = a.state.$threads.get()[threadId]!.participants.find((p) => p.userId === carol)!;
+    await a.engine.removeParticipant(threadId, carol);
+    lies.alice.relist = { threadId, participant: { ...membership } };
+    // Her widget starts now and publishes a device; the server says she is still in the thread.
+    const c = await person(hub, carol);
+    const carolDevice = (await c.security.ensureDevice()).deviceId;
+    recorded.alice.sealedTo.length = 0;
+    await a.engine.sendText(threadId, 'after Carol was removed');
+    expect(recorded.alice.sealedTo).not.to.include(carolDevice);
+    [a, b, c].forEach((p) => p.engine.stop());
+  });
+
   it('believes a genuine re-add (a later joinedAt) and seals to the member again', async () => {
     const { bob, carol, a, b, c, recorded } = await people({ carol: true });
     const threadId = await a.engine.createThread({

@@ -81,7 +81,7 @@ describe('adding and removing people (people dialog; two widgets with their own 
     await expect(dialog).to.be.accessible();
 
     dialog.querySelector<HTMLInputElement>('[part~="contact-option"] input')!.focus();
-    await sendKeys({ press: 'Space' });
+    await sendKeys({ type: ' ' });
     await until(() => !dialog.querySelector<HTMLButtonElement>('[part~="add-confirm"]')!.disabled);
     dialog.querySelector<HTMLButtonElement>('[part~="add-confirm"]')!.click();
     await until(() => !!person(dialog, 'Dave'));
