@@ -176,8 +176,9 @@ export class ChatEngine implements ChatActions {
         break;
       }
       case 'thread':
-        await this.observeMembers(event.thread).catch(() => undefined);
         this.state.putThread(event.thread);
+        // Queued in the vault before any later send looks at the members (membership-ledger.ts).
+        void this.observeMembers(event.thread).catch(() => undefined);
         // Someone made a thread of ours encrypted (or started one with us): publish this device's keys now, so
         // the first epoch can be sealed to it and what they send next is readable here.
         if (event.thread.encrypted && this.state.$session.get()?.capabilities.encryptionEnabled)
