@@ -23,12 +23,13 @@ import type { TrustActions } from './trust.js';
 import type { SequenceChecker } from './sequence-check.js';
 import type { DeviceActions } from './security/device-link.js';
 import type { RecoveryActions } from './recovery.js';
+import { showPending, type MembershipSecurity } from './membership.js';
 
 /**
  * The encrypted-thread half of the engine. It lives in the lazily loaded crypto chunk: a page whose users
  * never touch an encrypted thread never downloads it.
  */
-export interface ThreadSecurity {
+export interface ThreadSecurity extends MembershipSecurity {
   /** Seals content for a thread, rotating the epoch first if PROTOCOL.md's rules say so. */
   seal(thread: Thread, clientId: ClientMessageId, content: MessageContent): Promise<MessageBody>;
   /**
@@ -137,7 +138,10 @@ export class ChatEngine implements ChatActions {
       session.capabilities.encryptionEnabled &&
       Object.values(this.state.$threads.get()).some((t) => t.encrypted)
     ) {
-      await (await this.loadSecurity()).prepare?.();
+      const security = await this.loadSecurity();
+      await security.prepare?.();
+      // A removal that happened while this page was closed: the list differs from the one the vault saw.
+      await security.observeMembers?.(Object.values(this.state.$threads.get()).filter((t) => t.encrypted));
     }
   }
 
@@ -179,6 +183,8 @@ export class ChatEngine implements ChatActions {
       }
       case 'thread':
         this.state.putThread(event.thread);
+        // Queued in the vault before any later send looks at the members (membership-ledger.ts).
+        void this.observeMembers(event.thread).catch(() => undefined);
         // Someone made a thread of ours encrypted (or started one with us): publish this device's keys now, so
         // the first epoch can be sealed to it and what they send next is readable here.
         if (event.thread.encrypted && this.state.$session.get()?.capabilities.encryptionEnabled)
@@ -203,8 +209,21 @@ export class ChatEngine implements ChatActions {
         this.state.putThread({ ...thread, participants });
         break;
       }
-      case 'epoch':
       case 'keys':
+        // Someone published keys: a pending participant may have a device now (included by the next send).
+        if (this.security)
+          void this.security
+            .then((security) => {
+              security.keysChanged?.(event.userId);
+              return Promise.all(
+                Object.values(this.state.$threads.get())
+                  .filter((t) => t.encrypted && t.participants.some((p) => p.userId === event.userId))
+                  .map((t) => showPending(this.state, security, t)),
+              );
+            })
+            .catch(() => undefined);
+        break;
+      case 'epoch':
         // Handled by the encrypted-thread half when it is loaded.
         break;
     }
@@ -337,14 +356,30 @@ export class ChatEngine implements ChatActions {
     await this.sealAndQueue(threadId, clientId, content);
   }
 
+  /**
+   * An encrypted thread's participant list as the server gives it now, compared with what this device saw (a
+   * membership it saw end stays ended), then shown with its pending participants.
+   */
+  private async observeMembers(thread: Thread): Promise<ThreadSecurity | null> {
+    if (!thread.encrypted || !this.state.$session.get()?.capabilities.encryptionEnabled) return null;
+    const security = await this.loadSecurity();
+    await security.observeMembers?.([thread]);
+    void showPending(this.state, security, thread).catch(() => undefined);
+    return security;
+  }
+
   /** Seals (when encrypted) and queues a message already shown as pending. */
   private async sealAndQueue(threadId: ThreadId, clientId: ClientMessageId, content: MessageContent) {
-    const thread = this.thread(threadId);
+    let thread = this.thread(threadId);
     let body: MessageBody;
     try {
-      body = thread.encrypted
-        ? await (await this.loadSecurity()).seal(thread, clientId, content)
-        : { kind: 'plain', content };
+      if (thread.encrypted) {
+        // Sealed to the participants of now, not of when the thread was loaded: refreshed before each send.
+        thread = await this.adapter.getThread(threadId);
+        const security = (await this.observeMembers(thread)) ?? (await this.loadSecurity());
+        this.state.putThread({ ...thread, unreadCount: this.thread(threadId).unreadCount });
+        body = await security.seal(thread, clientId, content);
+      } else body = { kind: 'plain', content };
     } catch (error) {
       if (error instanceof AdapterError && error.retryable) {
         // Sealing asks the server for the thread's epochs and keys: offline, the message stays shown as sending
@@ -374,6 +409,9 @@ export class ChatEngine implements ChatActions {
       this.olderCursor.set(threadId, null);
       await this.loadPage(threadId, undefined);
     }
+    const opened = this.state.$threads.get()[threadId];
+    if (opened?.encrypted && this.security)
+      void this.security.then((s) => showPending(this.state, s, opened)).catch(() => undefined);
     await this.markRead(threadId);
   }
 
@@ -563,5 +601,31 @@ export class ChatEngine implements ChatActions {
 
   contacts(): Promise<UserProfile[]> {
     return this.adapter.listContacts();
+  }
+
+  async addParticipants(threadId: ThreadId, userIds: UserId[]): Promise<void> {
+    this.thread(threadId);
+    const thread = await this.adapter.addParticipants(threadId, userIds);
+    await this.observeMembers(thread);
+    this.state.putThread(thread);
+  }
+
+  /**
+   * Removes someone (or this user, who then leaves). In an encrypted thread, once the server agreed, the
+   * membership is recorded as ended, so nothing is sealed to it again, and the next send starts a new epoch
+   * without their devices.
+   */
+  async removeParticipant(threadId: ThreadId, userId: UserId): Promise<void> {
+    const before = this.thread(threadId);
+    const leaving = before.participants.find((p) => p.userId === userId);
+    const thread = await this.adapter.removeParticipant(threadId, userId);
+    if (userId === this.state.$session.get()?.user.id) {
+      this.state.removeThread(threadId);
+      return;
+    }
+    if (before.encrypted && leaving && this.state.$session.get()?.capabilities.encryptionEnabled)
+      await (await this.loadSecurity()).endMembership?.(threadId, leaving);
+    await this.observeMembers(thread);
+    this.state.putThread(thread);
   }
 }

@@ -199,4 +199,21 @@ export const de: Strings = {
   recoveryFailed: 'Das hat nicht geklappt ({reason}).',
   recoveryWorking: 'Einen Moment…',
   recoveryDone: 'Erledigt.',
+  peopleOpen: 'Beteiligte',
+  waitingForKeys:
+    'Warten, bis {name} die Verschlüsselung eingerichtet hat. Was vorher gesendet wird, bleibt für {name} unlesbar.',
+  awaitingSetup: 'Verschlüsselung noch nicht eingerichtet',
+  addPeople: 'Personen hinzufügen',
+  addPeopleTitle: 'Personen zu diesem Gespräch hinzufügen',
+  addPeopleNote:
+    'Wer hinzugefügt wird, kann lesen, was ab jetzt gesendet wird, nicht die Nachrichten von vorher.',
+  addSelected: 'Hinzufügen',
+  noContactsToAdd: 'Alle, denen Sie schreiben können, sind schon dabei.',
+  removeAction: 'Entfernen',
+  removeLabel: '{name} entfernen',
+  removeTitle: '{name} entfernen?',
+  removeBodyEncrypted:
+    '{name} verlässt dieses Gespräch und kann nichts mehr entschlüsseln, was danach hier gesendet wird. Was {name} schon gelesen hat, lässt sich nicht zurücknehmen.',
+  removeBodyPlain: '{name} verlässt dieses Gespräch und sieht es nicht mehr.',
+  removeConfirm: 'Entfernen',
 };

@@ -6,6 +6,30 @@
 import { en, type Strings } from './strings.js';
 
 export const enMore = {
+  verifyTitle: 'Verify {name}',
+  verifyBody:
+    'Compare these numbers with {name} in person or on a call, or scan the code on their screen. If they match, no one has swapped the keys between you.',
+  safetyNumber: 'Safety number',
+  safetyQr: 'QR code of the safety number',
+  markVerified: 'Mark as verified',
+  clearVerified: 'Clear verification',
+  acceptKey: 'Accept the new key without verifying',
+  noKeysYet: '{name} has not set up encryption yet.',
+  close: 'Close',
+  peopleBack: 'All people',
+  awaitingSetup: 'Encryption not set up yet',
+  addPeople: 'Add people',
+  addPeopleTitle: 'Add people to this conversation',
+  addPeopleNote: 'People you add can read what is sent from now on, not the messages before they joined.',
+  addSelected: 'Add',
+  noContactsToAdd: 'Everyone you can write to is already here.',
+  removeAction: 'Remove',
+  removeLabel: 'Remove {name}',
+  removeTitle: 'Remove {name}?',
+  removeBodyEncrypted:
+    '{name} leaves this conversation and cannot decrypt anything sent here after this. What {name} has already read cannot be taken back.',
+  removeBodyPlain: '{name} leaves this conversation and no longer sees it.',
+  removeConfirm: 'Remove',
   messagesLabel: 'Messages',
   composerLabel: 'Write a message',
   you: 'You',
@@ -62,17 +86,6 @@ export const enMore = {
   exportParticipants: 'Participants',
   exportedOn: 'Exported on {date}',
   notVerified: 'Not verified',
-  verifyTitle: 'Verify {name}',
-  verifyBody:
-    'Compare these numbers with {name} in person or on a call, or scan the code on their screen. If they match, no one has swapped the keys between you.',
-  safetyNumber: 'Safety number',
-  safetyQr: 'QR code of the safety number',
-  markVerified: 'Mark as verified',
-  clearVerified: 'Clear verification',
-  acceptKey: 'Accept the new key without verifying',
-  noKeysYet: '{name} has not set up encryption yet.',
-  close: 'Close',
-  peopleBack: 'All people',
   deviceThis: 'This browser',
   deviceLabel: 'Device {id}',
   devicesOwnerNote:

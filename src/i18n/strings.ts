@@ -182,6 +182,24 @@ export interface Strings {
   recoveryFailed: string;
   recoveryWorking: string;
   recoveryDone: string;
+  /** The header button of a plain conversation (and its dialog's title): its people. */
+  peopleOpen: string;
+  /** `{name}`: a participant who has published no device yet (pending); shown above the composer. */
+  waitingForKeys: string;
+  /** In the people dialog, next to a pending participant. */
+  awaitingSetup: string;
+  addPeople: string;
+  addPeopleTitle: string;
+  addPeopleNote: string;
+  addSelected: string;
+  noContactsToAdd: string;
+  removeAction: string;
+  removeLabel: string;
+  removeTitle: string;
+  /** The confirmation before removing someone from an encrypted conversation. */
+  removeBodyEncrypted: string;
+  removeBodyPlain: string;
+  removeConfirm: string;
 }
 
 /**
@@ -239,6 +257,9 @@ export const en: Strings = {
     'The server offered a device for {name} that {name}’s key did not sign. It is ignored and gets no messages.',
   devicesOpen: 'Your devices',
   setupNeeded: 'This browser has no keys for your account yet, so encrypted messages cannot be read here.',
+  peopleOpen: 'People',
+  waitingForKeys:
+    'Waiting for {name} to set up encryption. Messages sent before then stay unreadable for {name}.',
 } as Strings;
 
 /**

@@ -43,4 +43,8 @@ export interface ChatActions {
   markRead(threadId: ThreadId): Promise<void>;
   typing(threadId: ThreadId): void;
   contacts(): Promise<UserProfile[]>;
+  /** Adds people to a thread (the server applies its role matrix); in an encrypted thread they read from now on. */
+  addParticipants(threadId: ThreadId, userIds: UserId[]): Promise<void>;
+  /** Removes someone; in an encrypted thread they cannot open what is sent afterwards. */
+  removeParticipant(threadId: ThreadId, userId: UserId): Promise<void>;
 }

@@ -132,6 +132,21 @@ export interface DeviceMarker {
   createdAt: number;
 }
 
+/** One membership of one user in one thread, as the server dated it. */
+export interface Membership {
+  userId: string;
+  /** The `joinedAt` the server gave this membership (ISO 8601). A genuine re-add has a later one. */
+  joinedAt: string;
+}
+
+/** What this device saw of one encrypted thread's members (src/engine/security/membership-ledger.ts). */
+export interface ThreadMemberships {
+  /** The members this device believed present when it last looked. */
+  seen: Membership[];
+  /** Memberships this device saw end: never believed again, whatever the server lists. */
+  ended: Membership[];
+}
+
 /** Typed settings: each key has its own value type. */
 export interface VaultSettings {
   backup: BackupSettings;
@@ -140,6 +155,8 @@ export interface VaultSettings {
   /** The highest version of this user's own signed device list seen here: an older one is a rollback. */
   ownDeviceListVersion: number;
   recoveryOffer: RecoveryOfferAnswer;
+  /** Per thread id: the memberships this device saw, and the ones it saw end. */
+  memberships: Record<string, ThreadMemberships>;
 }
 
 export type SettingKey = keyof VaultSettings;

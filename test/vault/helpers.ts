@@ -26,11 +26,29 @@ export function trackDatabase(name: string): void {
   names.add(name);
 }
 
+/**
+ * After `blocked`: the deletion again, which waits until the connections are closed. A stopped engine's last
+ * transaction (a key pinned, a membership recorded) may still be running when its vault is closed; a connection
+ * that stays open fails after 5 s as before.
+ */
+function deleteOnceClosed(name: string, blocked: unknown): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(blocked), 5000);
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => (clearTimeout(timer), resolve());
+    request.onerror = () => (clearTimeout(timer), reject(blocked));
+  });
+}
+
 export async function cleanUpVaults(): Promise<void> {
   for (const vault of opened.splice(0)) vault.close();
   for (const name of [...names]) {
     names.delete(name);
-    await deleteVaultDatabase(name);
+    await deleteVaultDatabase(name).catch((error: unknown) =>
+      (error as { reason?: string }).reason === 'blocked'
+        ? deleteOnceClosed(name, error)
+        : Promise.reject(error),
+    );
   }
 }
 

@@ -97,10 +97,21 @@ export * from './events.js';
  * @csspart delete-dialog - The confirmation before deleting a message; also has the part `dialog`.
  * @csspart verified-badge - "Verified" with a check mark: in the header when everyone else in an encrypted
  *   conversation is verified, and next to each verified person in the verification dialog.
- * @csspart participants-button - The header button of an encrypted conversation that opens the verification dialog.
- * @csspart verify-dialog - The verification dialog: the people of the conversation, and one person's safety number.
- * @csspart participants - The list of people in the verification dialog.
+ * @csspart participants-button - The header button that opens the people dialog (in an encrypted conversation,
+ *   the verification dialog).
+ * @csspart verify-dialog - The people dialog: the people of the conversation, adding and removing them, and in an
+ *   encrypted conversation one person's safety number.
+ * @csspart participants - The list of people in the people dialog.
  * @csspart participant - One person in that list.
+ * @csspart pending-tag - Next to a person in that list who has not set up encryption yet (no device).
+ * @csspart remove-participant - The button that removes a person from the conversation (it asks first).
+ * @csspart remove-confirm - The button that confirms a removal; the text above it says what removal does.
+ * @csspart add-participants-button - The button under the people list that opens the list of contacts to add.
+ * @csspart contact-option - One contact that can be added (a label with a checkbox).
+ * @csspart add-confirm - The button that adds the contacts chosen.
+ * @csspart members-error - In the people dialog: why the server refused an addition or removal.
+ * @csspart pending-participants - Above the composer of an encrypted conversation: who has not set up encryption
+ *   yet (what is sent before they do stays unreadable for them).
  * @csspart verify-button - The button that shows one person's safety number.
  * @csspart safety-number - The 60-digit safety number in twelve groups of five (a list; read digit by digit).
  * @csspart qr-code - The QR code of the safety number (an SVG image, dark on light in every theme).
@@ -245,6 +256,12 @@ export class BmSecureChat extends LitElement {
   private readonly trust: TrustController = new TrustController(this, {
     trust: () => this.session.requireEngine().trust(),
     onError: (error) => this.reportError(error),
+    members: {
+      actions: this.session.actions,
+      thread: (threadId) => this.session.state.$threads.get()[threadId] ?? null,
+      notices: (threadId) => this.session.state.$notices.get()[threadId] ?? [],
+      $notices: this.session.state.$notices,
+    },
   });
   private readonly devices = new DevicesController(this, {
     // The button shows with the session; a click before the engine is up waits for it.

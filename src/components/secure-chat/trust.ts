@@ -17,6 +17,9 @@ import {
 } from '../../state/key-changes.js';
 import { StoreController } from '../../utils/store-controller.js';
 import type { VerifyDialog } from './verify-dialog.js';
+import type { MembersOptions } from './members-panel.js';
+import type { ThreadNotice } from '../../state/chat-state.js';
+import type { ReadableAtom } from 'nanostores';
 
 export type TrustHost = ReactiveControllerHost & { renderRoot: HTMLElement | DocumentFragment };
 
@@ -24,6 +27,8 @@ export interface TrustOptions {
   /** The engine's verification actions (they load the crypto chunk). */
   trust: () => Promise<TrustActions>;
   onError: (error: unknown) => void;
+  /** Adding and removing people in the people dialog, and pending participants (members-panel.ts). */
+  members?: MembersOptions & { $notices: ReadableAtom<Record<string, ThreadNotice[]>> };
 }
 
 export const nameIn = (thread: Thread, userId: UserId) =>
@@ -41,6 +46,8 @@ export class TrustController {
   /** Per-contact trust, fed by the engine's encrypted-thread half (`report`). */
   readonly store = createKeyChangeStore();
   private readonly peers: StoreController<ReturnType<typeof this.store.$peers.get>>;
+  /** Thread notices: pending participants are shown above the composer and in the people dialog. */
+  private readonly threadNotices: StoreController<Record<string, ThreadNotice[]>> | null;
   private dialog: Promise<VerifyDialog> | null = null;
   private loaded: VerifyDialog | null = null;
 
@@ -49,21 +56,26 @@ export class TrustController {
     private readonly options: TrustOptions,
   ) {
     this.peers = new StoreController(host, this.store.$peers);
+    this.threadNotices = options.members ? new StoreController(host, options.members.$notices) : null;
   }
 
   readonly report = (userId: UserId, trust: Parameters<typeof this.store.put>[1]) =>
     this.store.put(userId, trust);
 
-  /** After the title of an encrypted thread: the badge when everyone else is verified, and the people button. */
+  /**
+   * After the title: in an encrypted thread the badge when everyone else is verified; the people button in an
+   * encrypted thread, and in a plain one where people can be added and removed.
+   */
   header(t: Strings, thread: Thread, me: UserId | null): TemplateResult | typeof nothing {
-    if (!thread.encrypted) return nothing;
-    return html`${allVerified(thread, this.peers.value, me) ? verifiedBadge(t) : nothing}
+    if (!thread.encrypted && !this.options.members) return nothing;
+    const label = thread.encrypted ? t.participantsOpen : t.peopleOpen;
+    return html`${thread.encrypted && allVerified(thread, this.peers.value, me) ? verifiedBadge(t) : nothing}
       <button
         part="participants-button"
         type="button"
         class="icon-button"
-        aria-label=${t.participantsOpen}
-        title=${t.participantsOpen}
+        aria-label=${label}
+        title=${label}
         aria-haspopup="dialog"
         @click=${(event: Event) => this.open(thread, me, null, event.currentTarget as HTMLElement)}
       >
@@ -76,13 +88,37 @@ export class TrustController {
     return sendingBlocked(thread, this.peers.value, me);
   }
 
-  /** Above the composer: one notice per contact whose keys changed, with Verify (and Dismiss unless blocking). */
+  /**
+   * Above the composer: who is still waiting to set up encryption, and one notice per contact whose keys
+   * changed, with Verify (and Dismiss unless blocking).
+   */
   notices(t: Strings, thread: Thread, me: UserId | null): TemplateResult | typeof nothing {
     const notices = thread.encrypted ? noticesIn(thread, this.peers.value, me) : [];
-    if (!notices.length) return nothing;
-    return html`<div part="key-change-notices" class="key-change-notices" role="status">
-      ${notices.map((notice) => this.notice(t, thread, me, notice))}
-    </div>`;
+    const pending = thread.encrypted
+      ? (this.threadNotices?.value[thread.id] ?? []).filter(
+          (n) =>
+            n.kind === 'pending-participant' &&
+            thread.participants.some((p) => p.userId === n.params['userId']),
+        )
+      : [];
+    return html`${
+      pending.length
+        ? html`<div part="pending-participants" class="key-change-notices" role="status">
+            ${pending.map(
+              (n) =>
+                html`<p class="pending">
+                  ${fillIsolated(t.waitingForKeys, { name: nameIn(thread, n.params['userId'] ?? '') })}
+                </p>`,
+            )}
+          </div>`
+        : nothing
+    }${
+      notices.length
+        ? html`<div part="key-change-notices" class="key-change-notices" role="status">
+            ${notices.map((notice) => this.notice(t, thread, me, notice))}
+          </div>`
+        : nothing
+    }`;
   }
 
   private notice(t: Strings, thread: Thread, me: UserId | null, notice: TrustNotice): TemplateResult {
@@ -182,5 +218,10 @@ export const trustStyles = css`
 
   [part~='key-change-notice'] > span {
     flex: 1 1 12rem;
+  }
+
+  [part~='pending-participants'] .pending {
+    margin: 0;
+    color: var(--bm-color-muted);
   }
 `;

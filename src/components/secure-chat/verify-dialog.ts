@@ -12,6 +12,7 @@ import type { Strings } from '../../i18n/strings.js';
 import { fill, fillIsolated } from '../../i18n/template.js';
 import type { PeerTrust } from '../../state/key-changes.js';
 import { nameIn, verifiedBadge, type TrustHost, type TrustOptions } from './trust.js';
+import { MembersPanel, membersStyles } from './members-panel.js';
 import { completeEnglish } from '../../i18n/en-more.js';
 
 // This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
@@ -67,12 +68,26 @@ export class VerifyDialog {
   private opener: HTMLElement | null = null;
   /** After the next render: what gets focus (a view changed under the button that was pressed). */
   private focusNext: string | null = null;
+  /** Adding and removing people (members-panel.ts), where the root element offers it. */
+  private readonly members: MembersPanel | null;
 
   constructor(
     private readonly host: TrustHost,
     private readonly options: TrustOptions & { peers: MapStore<Record<UserId, PeerTrust>> },
   ) {
     adopt(host.renderRoot, styles);
+    adopt(host.renderRoot, membersStyles);
+    const { members } = options;
+    this.members = members
+      ? new MembersPanel(
+          members,
+          (focus) => {
+            if (focus) this.focusNext = focus;
+            this.refresh();
+          },
+          options.onError,
+        )
+      : null;
   }
 
   private element(): HTMLDialogElement | null {
@@ -83,6 +98,7 @@ export class VerifyDialog {
     this.thread = thread;
     this.me = me;
     this.opener = opener;
+    this.members?.reset();
     this.show(userId);
     await this.host.updateComplete;
     const dialog = this.element();
@@ -126,13 +142,17 @@ export class VerifyDialog {
     this.host.requestUpdate();
     void this.host.updateComplete.then(() => {
       if (!this.focusNext) return;
-      this.element()?.querySelector<HTMLElement>(this.focusNext)?.focus();
+      // Kept until what it names is drawn: an earlier refresh may complete before the view that has it.
+      const target = this.element()?.querySelector<HTMLElement>(this.focusNext);
+      if (!target) return;
+      target.focus();
       this.focusNext = null;
     });
   }
 
   private closed = () => {
     this.thread = null;
+    this.members?.reset();
     this.userId = null;
     this.host.requestUpdate();
     this.opener?.focus();
@@ -140,36 +160,55 @@ export class VerifyDialog {
 
   render(t: Strings): TemplateResult | typeof nothing {
     if (!this.thread) return nothing;
+    // The participants as the stores hold them now: people come and go while the dialog is open.
+    const thread = this.options.members?.thread(this.thread.id) ?? this.thread;
     return html`<dialog part="verify-dialog" aria-labelledby="verify-title" @close=${this.closed}>
-      ${this.userId ? this.contact(t, this.thread, this.userId) : this.people(t, this.thread)}
+      ${
+        this.members?.view
+          ? this.members.render(t, thread.id)
+          : this.userId
+            ? this.contact(t, thread, this.userId)
+            : this.people(t, thread)
+      }
     </dialog>`;
   }
 
   private people(t: Strings, thread: Thread): TemplateResult {
     const peers = this.options.peers.get();
-    return html`<h2 id="verify-title" tabindex="-1">${t.participantsOpen}</h2>
+    const members = this.members;
+    return html`<h2 id="verify-title" tabindex="-1">
+        ${thread.encrypted ? t.participantsOpen : t.peopleOpen}
+      </h2>
       <ul part="participants" class="participants">
         ${thread.participants.map(
           ({ userId, displayName }) =>
             html`<li part="participant">
-              <bdi>${displayName}</bdi>
+              <span class="who"
+                ><bdi>${displayName}</bdi> ${members?.pendingTag(t, thread, userId) ?? nothing}</span
+              >
               ${
                 userId === this.me
                   ? html`<span class="you">(${t.you})</span>`
                   : html`${peers[userId]?.verified ? verifiedBadge(t) : nothing}
-                      <button
-                        part="verify-button"
-                        type="button"
-                        data-user=${userId}
-                        aria-label=${fill(t.verifyTitle, { name: displayName })}
-                        @click=${() => this.show(userId)}
-                      >
-                        ${t.verifyAction}
-                      </button>`
+                    ${
+                      thread.encrypted
+                        ? html`<button
+                            part="verify-button"
+                            type="button"
+                            data-user=${userId}
+                            aria-label=${fill(t.verifyTitle, { name: displayName })}
+                            @click=${() => this.show(userId)}
+                          >
+                            ${t.verifyAction}
+                          </button>`
+                        : nothing
+                    }
+                    ${members?.removeButton(t, thread, userId) ?? nothing}`
               }
             </li>`,
         )}
       </ul>
+      ${members?.footer(t) ?? nothing}
       <div class="actions">
         <button type="button" class="cancel" @click=${() => this.element()?.close()}>${t.close}</button>
       </div>`;
@@ -271,8 +310,11 @@ const styles = css`
     padding-block: calc(var(--bm-space) / 3);
   }
 
-  [part~='participant'] bdi {
+  [part~='participant'] .who {
+    display: flex;
     flex: 1;
+    flex-wrap: wrap;
+    column-gap: calc(var(--bm-space) / 2);
   }
 
   .number {

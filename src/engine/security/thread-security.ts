@@ -42,6 +42,7 @@ import { DeviceLinkError, DeviceLinks, verifiedOwnList, type DeviceActions } fro
 import { DeviceSetupError, type RecoveryActions, type SetupChoice } from '../recovery.js';
 import { createNewIdentityDevice, setupChoices } from './device-setup.js';
 import { AccountRecovery } from './recovery.js';
+import { MembershipLedger } from './membership-ledger.js';
 
 const ROTATE_AFTER_MESSAGES = 100;
 const ROTATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
@@ -108,6 +109,8 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   private readonly backup: AccountRecovery;
   /** Recovery as the UI sees it: status, turn on and off, change the passphrase, restore or start fresh. */
   readonly recovery: RecoveryActions;
+  /** Memberships this device saw, and saw end: a removal the server undoes is not believed. */
+  readonly members: MembershipLedger;
   /** Replays dropped, gaps marked, per sender device (sequence-check.ts). */
   readonly sequences: SequenceChecker = {
     check: async (threadId, events, shown) => {
@@ -168,6 +171,7 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
         if (options.offerRecovery) options.onRecoveryOffer?.();
       },
     };
+    this.members = new MembershipLedger(options.vault, options.userId);
   }
 
   /**
@@ -283,12 +287,13 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   }
 
   /**
-   * Every device of every participant: who a new epoch is sealed to. Refuses (`key-change-unresolved`) while a
-   * verified participant's key change waits for the user, so nothing is sealed, and so nothing sent, there.
+   * Every device of every participant this device believes (membership-ledger.ts): who a new epoch is sealed to.
+   * Refuses (`key-change-unresolved`) while a verified participant's key change waits for the user, so nothing is
+   * sealed, and so nothing sent, there. `owners`, when given, learns whose device each target is.
    */
-  private async recipients(thread: Thread): Promise<SealTarget[]> {
+  private async recipients(thread: Thread, owners?: Map<string, string>): Promise<SealTarget[]> {
     const targets: SealTarget[] = [];
-    for (const participant of thread.participants) {
+    for (const participant of await this.members.believed(thread)) {
       this.trusted.delete(participant.userId); // refresh device lists before sealing
       const { devices } = await this.devicesOf(participant.userId);
       if (participant.userId === this.options.userId) {
@@ -299,8 +304,10 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
       }
       const peer = await this.options.vault.peers.get(participant.userId);
       if (peer && blocksSending(peer)) throw new TrustError('key-change-unresolved', participant.userId);
-      for (const device of devices)
+      for (const device of devices) {
         targets.push({ recipientId: device.deviceId, hpkeKey: fromBase64Url(device.hpkeKey) });
+        owners?.set(device.deviceId, participant.userId);
+      }
     }
     return targets;
   }
@@ -467,11 +474,49 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
     const parsed = parseAnnouncement(fromBase64Url(announcement));
     if (messageCount >= ROTATE_AFTER_MESSAGES) return 'rotate-count';
     if (this.now() - parsed.createdAt >= ROTATE_AFTER_MS) return 'rotate-age';
-    const current = new Set((await this.recipients(thread)).map((t) => t.recipientId));
+    const owners = new Map<string, string>();
+    const current = new Set((await this.recipients(thread, owners)).map((t) => t.recipientId));
     const sealedTo = new Set(parsed.recipients);
     if ([...sealedTo].some((id) => !current.has(id))) return 'leave';
-    if ([...current].some((id) => !sealedTo.has(id))) return 'join';
-    return null;
+    const added = [...current].filter((id) => !sealedTo.has(id));
+    if (!added.length) return null;
+    // A participant who had no device in this epoch, though already a member when it began, was pending.
+    const pendingBefore = (userId: string) => {
+      const joinedAt = Date.parse(thread.participants.find((p) => p.userId === userId)?.joinedAt ?? '');
+      const hadDevice = [...owners].some(([id, owner]) => owner === userId && sealedTo.has(id));
+      return !hadDevice && joinedAt <= parsed.createdAt;
+    };
+    return added.every((id) => pendingBefore(owners.get(id) ?? '')) ? 'pending-device' : 'join';
+  }
+
+  /** Compares participant lists with what this device saw before, and remembers them (membership-ledger.ts). */
+  observeMembers(threads: readonly Thread[]): Promise<void> {
+    return this.members.observe(
+      threads.filter((t) => t.participants.some((p) => p.userId === this.options.userId)),
+    );
+  }
+
+  /** This device removed a member: that membership is never sealed to again, whatever the server lists. */
+  endMembership(threadId: string, membership: { userId: string; joinedAt: string }): Promise<void> {
+    return this.members.end(threadId, membership);
+  }
+
+  /**
+   * Participants (believed, not this user) who have published no device their identity signed: nothing can be
+   * sealed to them yet. The next send after their device appears starts an epoch that includes it.
+   */
+  async pendingMembers(thread: Thread): Promise<string[]> {
+    const pending: string[] = [];
+    for (const participant of await this.members.believed(thread)) {
+      if (participant.userId === this.options.userId) continue;
+      if ((await this.devicesOf(participant.userId)).devices.length === 0) pending.push(participant.userId);
+    }
+    return pending;
+  }
+
+  /** A live event said a user published keys: their devices are fetched again when next needed. */
+  keysChanged(userId: string): void {
+    this.trusted.delete(userId);
   }
 
   async prepare(): Promise<void> {
