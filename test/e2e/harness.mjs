@@ -25,6 +25,13 @@ export const BROWSERS = (process.env.BM_BROWSERS ?? 'chromium,firefox')
   .split(',')
   .filter((name) => name === 'chromium' || name === 'firefox');
 
+/**
+ * Whether the longer flows (portal, key change, recovery, devices, membership) run in Firefox ESR too
+ * (`BM_E2E_FIREFOX=1`); by default only chat.test.mjs runs in both browsers, which keeps `npm test` within CI's
+ * time: the same flows take several times as long in Firefox through WebDriver BiDi.
+ */
+export const FIREFOX_TOO = process.env.BM_E2E_FIREFOX === '1';
+
 /** How long a wait for the page may take before the test fails (a loaded machine is slow, never this slow). */
 const WAIT_MS = 45_000;
 
@@ -84,7 +91,10 @@ export class Person {
     this.page = page;
     this.user = user;
     page.on('console', (message) => {
-      if (message.type() === 'error') this.errors.push(`console: ${message.text()}`);
+      if (message.type() !== 'error') return;
+      // A failed resource load names no URL in its text; the location says which request it was.
+      const url = message.location?.()?.url;
+      this.errors.push(`console: ${message.text()}${url ? ` (${url})` : ''}`);
     });
     page.on('pageerror', (error) => this.errors.push(`page: ${error?.message ?? error}`));
   }

@@ -8,7 +8,7 @@
 //
 // Chromium only, for CI time: in Firefox ESR it passes too but takes three to four times as long (40 s against
 // 11 s for the test on the same machine); the widget's own paths run in both browsers in chat.test.mjs.
-// `BM_PORTAL_FIREFOX=1` adds Firefox.
+// `BM_E2E_FIREFOX=1` adds Firefox.
 /* global document */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { BROWSERS, startHarness } from './harness.mjs';
+import { BROWSERS, FIREFOX_TOO, startHarness } from './harness.mjs';
 
 const unique = (label) => `${label} ${randomBytes(6).toString('hex')}`;
 
@@ -124,7 +124,7 @@ function hasExif(jpeg) {
 /** Errors a browser logs for a request the server refused (the page itself reports the refusal). */
 const REFUSED = /status of 403|403 \(Forbidden\)/;
 
-const kinds = BROWSERS.filter((kind) => kind === 'chromium' || process.env.BM_PORTAL_FIREFOX === '1');
+const kinds = BROWSERS.filter((kind) => kind === 'chromium' || FIREFOX_TOO);
 
 for (const kind of kinds) {
   describe(`the law-firm portal (${kind})`, () => {

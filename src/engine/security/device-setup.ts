@@ -32,7 +32,9 @@ export async function setupChoices(adapter: ChatAdapter, userId: string): Promis
   // Linking keeps the identity contacts verified and needs another device at hand; restoring needs the
   // passphrase; starting fresh needs neither and costs the most.
   const choices: SetupChoice[] = ['link'];
-  if (await adapter.getRecoveryBlob()) choices.push('restore');
+  // The bundle names the backup when recovery is on; asking for the blob otherwise would only get a 404 (which
+  // the browser logs as an error on the host page).
+  if (bundle.backup && (await adapter.getRecoveryBlob())) choices.push('restore');
   choices.push('start-fresh');
   return choices;
 }
