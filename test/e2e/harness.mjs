@@ -199,6 +199,17 @@ export class Person {
     await input.type(text);
   }
 
+  /**
+   * Clicks a control that opens a modal `<dialog>` or sits in one. Firefox ESR's WebDriver BiDi pointer actions
+   * stall on a modal dialog (the click that opens it returns after about 30 s, one inside it never does), so
+   * there the element's own click() is called: the same handler runs, without the driver's pointer.
+   */
+  async press(spec) {
+    const element = await this.find(typeof spec === 'string' ? { selector: spec } : spec);
+    if (this.kind === 'chromium') await element.click();
+    else await element.evaluate((el) => el.click());
+  }
+
   /** Types `text` into the composer and presses its send button. */
   async send(text) {
     await this.type(text);

@@ -19,8 +19,8 @@ const SHOTS = process.env.BM_SCREENSHOTS === '1';
 
 /** The safety number a person's verification dialog shows for `name` (60 digits), read off the page. */
 async function safetyNumberFor(person, name) {
-  await person.click('[part~="participants-button"]');
-  await person.click(`[part~="verify-button"][aria-label*="${name}"]`);
+  await person.press('[part~="participants-button"]');
+  await person.press(`[part~="verify-button"][aria-label*="${name}"]`);
   await person.find('[part~="safety-number"]');
   return person.evaluate(() =>
     [
@@ -76,7 +76,7 @@ for (const kind of kinds) {
         assert.match(aliceSees, /^\d{60}$/);
         assert.equal(aliceSees, bobSees);
         await shot(alice, '1-compare');
-        await alice.click('[part~="verify-toggle"]');
+        await alice.press('[part~="verify-toggle"]');
         await alice.find({ selector: '[part~="verify-toggle"]', text: 'Clear verification' });
         await closeDialog(alice);
         await closeDialog(bob);
@@ -87,8 +87,8 @@ for (const kind of kinds) {
         const bobUser = bob.user;
         await harness.leave(bob);
         const bobAgain = await harness.openPerson(bobUser);
-        await bobAgain.click('[part~="setup-notice"] [data-choice="start-fresh"]');
-        await bobAgain.click('dialog[part~="recovery-dialog"] [part~="recovery-confirm"]');
+        await bobAgain.press('[part~="setup-notice"] [data-choice="start-fresh"]');
+        await bobAgain.press('dialog[part~="recovery-dialog"] [part~="recovery-confirm"]');
         await bobAgain.find('dialog[part~="recovery-dialog"] .done');
         await bobAgain.page.keyboard.press('Escape');
         await bobAgain.openThread('Matter 2026-131');
@@ -104,7 +104,7 @@ for (const kind of kinds) {
         await shot(alice, '2-paused');
 
         // She compares the new number with Bob's new browser and marks it verified: sending resumes.
-        await alice.click({ selector: '[part~="key-change-notice"] button.verify' });
+        await alice.press({ selector: '[part~="key-change-notice"] button.verify' });
         await alice.find('[part~="safety-number"]');
         const newNumber = await alice.evaluate(() =>
           [
@@ -119,7 +119,7 @@ for (const kind of kinds) {
         assert.equal(newNumber, await safetyNumberFor(bobAgain, 'Alice'));
         await closeDialog(bobAgain);
         await shot(alice, '3-new-number');
-        await alice.click('[part~="verify-toggle"]');
+        await alice.press('[part~="verify-toggle"]');
         await closeDialog(alice);
         await alice.waitFor(
           () =>

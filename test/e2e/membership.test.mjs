@@ -44,17 +44,6 @@ for (const kind of kinds) {
       }
     }
 
-    /**
-     * Clicks a control of the people dialog. Firefox ESR's WebDriver BiDi pointer actions stall on a modal
-     * `<dialog>` (the click that opens it returns after about 30 s, one inside it never does), so there the
-     * element's own click() is called: the same handler runs, without the driver's pointer.
-     */
-    async function press(person, spec) {
-      const element = await person.find(typeof spec === 'string' ? { selector: spec } : spec);
-      if (person.kind === 'chromium') await element.click();
-      else await element.evaluate((el) => el.click());
-    }
-
     /** Waits (bounded) until each user has published a device, so what is sent next is sealed to it. */
     async function published(threadId, users) {
       for (let tries = 0; users.some((user) => stored(threadId, user.id).devices.length === 0); tries++) {
@@ -90,11 +79,11 @@ for (const kind of kinds) {
         await bob.find({ message: before, selector: '[part~="message-body"]' });
 
         // Alice removes Carol through the people dialog.
-        await press(alice, '[part~="participants-button"]');
-        await press(alice, '[part~="remove-participant"][aria-label="Remove Carol"]');
+        await alice.press('[part~="participants-button"]');
+        await alice.press('[part~="remove-participant"][aria-label="Remove Carol"]');
         await alice.find({ selector: '#verify-title', text: 'Remove Carol?' });
         await alice.find({ selector: '#remove-body', text: 'cannot decrypt anything sent here after this' });
-        await press(alice, '[part~="remove-confirm"]');
+        await alice.press('[part~="remove-confirm"]');
         await alice.waitFor(
           () =>
             ![
@@ -109,11 +98,11 @@ for (const kind of kinds) {
         );
 
         // And adds Dave from her contacts.
-        await press(alice, '[part~="add-participants-button"]');
-        await press(alice, { selector: '[part~="contact-option"]', text: 'Dave' });
-        await press(alice, '[part~="add-confirm"]');
+        await alice.press('[part~="add-participants-button"]');
+        await alice.press({ selector: '[part~="contact-option"]', text: 'Dave' });
+        await alice.press('[part~="add-confirm"]');
         await alice.find({ selector: '[part~="participant"]', text: 'Dave' });
-        await press(alice, { selector: '[part~="verify-dialog"] .cancel', text: 'Close' });
+        await alice.press({ selector: '[part~="verify-dialog"] .cancel', text: 'Close' });
         // Dave's widget publishes its device when the thread event tells it of an encrypted thread; Alice's next
         // send must find it (before that, Dave is pending and what is sent stays unreadable to him).
         await published(thread.id, [daveUser]);

@@ -4,7 +4,7 @@
  * the code, then approve or deny) and removing a device after a confirmation. A linked browser sees the list.
  * Device ids and codes go through Lit text bindings only.
  */
-import { html, nothing, type CSSResult, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { LinkRequest } from '../../adapter/types.js';
 import type {
   DeviceActions,
@@ -19,6 +19,7 @@ import { styles } from './devices-dialog.styles.js';
 import type { DevicesOptions } from './devices.js';
 import type { TrustHost } from './trust.js';
 import { completeEnglish } from '../../i18n/en-more.js';
+import { adoptInto } from './lazy.js';
 
 // This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
 completeEnglish();
@@ -56,7 +57,7 @@ export class DevicesDialog {
     private readonly host: TrustHost,
     private readonly options: DevicesOptions,
   ) {
-    adopt(host.renderRoot, styles);
+    adoptInto(host.renderRoot, styles);
   }
 
   private element(): HTMLDialogElement | null {
@@ -404,11 +405,4 @@ export class DevicesDialog {
         }
       </div>`;
   }
-}
-
-function adopt(root: HTMLElement | DocumentFragment, sheet: CSSResult): void {
-  const shadow = root as ShadowRoot;
-  const style = sheet.styleSheet;
-  if (style && shadow.adoptedStyleSheets && !shadow.adoptedStyleSheets.includes(style))
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, style];
 }

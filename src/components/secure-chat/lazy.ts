@@ -35,10 +35,13 @@ export class LazyPart<T extends { styles?: CSSResult }> {
   }
 }
 
-function adoptInto(root: HTMLElement | DocumentFragment, styles: CSSResult): void {
+/** Adds a lazily loaded part's style sheet to the element's shadow root, once. */
+export function adoptInto(root: HTMLElement | DocumentFragment, styles: CSSResult): void {
   const shadow = root as ShadowRoot;
-  if (supportsAdoptingStyleSheets && styles.styleSheet)
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, styles.styleSheet];
+  if (supportsAdoptingStyleSheets && styles.styleSheet) {
+    if (!shadow.adoptedStyleSheets.includes(styles.styleSheet))
+      shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, styles.styleSheet];
+  }
   // Lit's own fallback: a <style> element carrying the page's `litNonce`.
   else adoptStyles(shadow, [styles]);
 }

@@ -4,7 +4,7 @@
  * `fresh` (a fresh browser: new keys, said plainly), `settings` (on or off; change the passphrase; turn it off),
  * `change` and `off`. Passphrases live in this object only while the dialog is open, never in a store.
  */
-import { css, html, nothing, type CSSResult, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import { estimatePassphraseStrength, type PassphraseStrength } from '../../crypto/recovery-strength.js';
 import type { RecoveryStatus } from '../../engine/recovery.js';
 import type { Strings } from '../../i18n/strings.js';
@@ -13,6 +13,7 @@ import type { RecoveryStore } from '../../state/recovery.js';
 import type { RecoveryOptions } from './recovery.js';
 import type { TrustHost } from './trust.js';
 import { completeEnglish } from '../../i18n/en-more.js';
+import { adoptInto } from './lazy.js';
 
 // This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
 completeEnglish();
@@ -53,7 +54,7 @@ export class RecoveryDialog {
     private readonly host: TrustHost,
     private readonly options: RecoveryOptions & { store: RecoveryStore },
   ) {
-    adopt(host.renderRoot, styles);
+    adoptInto(host.renderRoot, styles);
   }
 
   private element(): HTMLDialogElement | null {
@@ -347,13 +348,6 @@ export class RecoveryDialog {
         return null;
     }
   }
-}
-
-function adopt(root: HTMLElement | DocumentFragment, sheet: CSSResult): void {
-  const shadow = root as ShadowRoot;
-  const style = sheet.styleSheet;
-  if (style && shadow.adoptedStyleSheets && !shadow.adoptedStyleSheets.includes(style))
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, style];
 }
 
 const styles = css`

@@ -3,7 +3,7 @@
  * contact the 60-digit safety number in twelve groups, its QR code (`BMSN1:` and the digits, drawn by uqr as SVG
  * rectangles, no markup strings) and the choice: mark verified, clear it, or accept a changed key unverified.
  */
-import { css, html, nothing, svg, type CSSResult, type TemplateResult } from 'lit';
+import { css, html, nothing, svg, type TemplateResult } from 'lit';
 import type { MapStore } from 'nanostores';
 import { encode, type QrCodeGenerateOptions } from 'uqr';
 import type { Thread, UserId } from '../../adapter/types.js';
@@ -14,6 +14,7 @@ import type { PeerTrust } from '../../state/key-changes.js';
 import { nameIn, verifiedBadge, type TrustHost, type TrustOptions } from './trust.js';
 import { MembersPanel, membersStyles } from './members-panel.js';
 import { completeEnglish } from '../../i18n/en-more.js';
+import { adoptInto } from './lazy.js';
 
 // This part's English text is not in the embed entry (en-more.ts): add it before the part renders.
 completeEnglish();
@@ -75,8 +76,8 @@ export class VerifyDialog {
     private readonly host: TrustHost,
     private readonly options: TrustOptions & { peers: MapStore<Record<UserId, PeerTrust>> },
   ) {
-    adopt(host.renderRoot, styles);
-    adopt(host.renderRoot, membersStyles);
+    adoptInto(host.renderRoot, styles);
+    adoptInto(host.renderRoot, membersStyles);
     const { members } = options;
     this.members = members
       ? new MembersPanel(
@@ -262,13 +263,6 @@ export class VerifyDialog {
         }
       </div>`;
   }
-}
-
-function adopt(root: HTMLElement | DocumentFragment, sheet: CSSResult): void {
-  const shadow = root as ShadowRoot;
-  const style = sheet.styleSheet;
-  if (style && shadow.adoptedStyleSheets && !shadow.adoptedStyleSheets.includes(style))
-    shadow.adoptedStyleSheets = [...shadow.adoptedStyleSheets, style];
 }
 
 const styles = css`
