@@ -4,9 +4,7 @@
 // widget tells her, pauses sending to Bob, and resumes once she has compared the new number; what she sends then
 // is readable in Bob's new browser. Real reference server, real browsers, real vaults (test/e2e/harness.mjs).
 // With BM_SCREENSHOTS=1 the steps are saved to docs/screenshots/key-change-*.png for the README.
-// Chromium only, for CI time; `BM_E2E_FIREFOX=1` adds Firefox ESR, where the flow is still unreliable in this
-// harness (the mark-as-verified step timed out after 45 s, the whole test took three minutes); the verification
-// dialog and the key-change notices run in both browsers in test/ui/verify*.test.ts.
+// Chromium in `npm test`, for CI time; `BM_E2E_FIREFOX=1` adds Firefox ESR (it passes there in about 25 s).
 /* global document */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
