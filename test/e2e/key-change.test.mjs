@@ -1,8 +1,7 @@
 // Verification and a key change, end to end: Alice and Bob compare safety numbers in their own browsers and Alice
 // marks Bob verified; Bob then starts over in a new browser (a fresh key vault; he chooses to start fresh, so a new
-// identity key). Alice's
-// widget tells her, pauses sending to Bob, and resumes once she has compared the new number; what she sends then
-// is readable in Bob's new browser. Real reference server, real browsers, real vaults (test/e2e/harness.mjs).
+// identity key). Alice's widget tells her, pauses sending to Bob, and resumes once she has compared the new
+// number; what she sends then is readable in Bob's new browser. Real reference server, real browsers, real vaults (test/e2e/harness.mjs).
 // With BM_SCREENSHOTS=1 the steps are saved to docs/screenshots/key-change-*.png for the README.
 // Chromium in `npm test`, for CI time; `BM_E2E_FIREFOX=1` adds Firefox ESR (it passes there in about 25 s).
 /* global document */
