@@ -21,7 +21,7 @@ export class DeviceSetupError extends Error {
   override readonly name = 'DeviceSetupError';
   readonly reason = 'setup-needed';
   constructor(readonly choices: SetupChoice[]) {
-    super('This browser has no keys for this account yet: restore or start fresh');
+    super('This browser has no keys for this account yet: link it, restore or start fresh');
   }
 }
 

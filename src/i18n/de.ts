@@ -193,7 +193,7 @@ export const de: Strings = {
     'Für diesen Browser werden neue Schlüssel erzeugt. Ihre Kontakte erfahren, dass sich Ihr Schlüssel geändert hat, ältere verschlüsselte Nachrichten sind hier nicht lesbar, und eine Sicherung Ihrer alten Schlüssel wird gelöscht.',
   restoreAction: 'Wiederherstellen',
   setupNeededRow:
-    'Dieser Browser hat noch keine Schlüssel für Ihr Konto: Stellen Sie wieder her oder beginnen Sie neu, um dies zu lesen.',
+    'Dieser Browser hat noch keine Schlüssel für Ihr Konto: Verknüpfen Sie ihn, stellen Sie wieder her oder beginnen Sie neu, um dies zu lesen.',
   wrongPassphrase: 'Diese Passphrase öffnet Ihre Sicherung nicht.',
   noBackup: 'Für Ihr Konto gibt es keine Sicherung.',
   recoveryFailed: 'Das hat nicht geklappt ({reason}).',

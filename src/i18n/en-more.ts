@@ -155,7 +155,7 @@ export const enMore = {
   setupFreshBody:
     'New keys for this browser: contacts are told your key changed, older encrypted messages stay unreadable here, and the backup of your old keys is deleted.',
   restoreAction: 'Restore',
-  setupNeededRow: 'No keys for your account here yet: restore or start fresh.',
+  setupNeededRow: 'No keys for your account here yet: link this browser, restore or start fresh.',
   wrongPassphrase: 'That passphrase does not open your backup.',
   noBackup: 'There is no recovery backup for your account.',
   recoveryFailed: 'That did not work ({reason}).',
