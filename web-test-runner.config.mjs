@@ -84,7 +84,8 @@ export default {
   browsers,
   concurrency: 1,
   concurrentBrowsers: 2,
-  testsFinishTimeout: 5 * 60_000,
+  // A file whose page stops answering is given up after this and run again alone (scripts/test.mjs).
+  testsFinishTimeout: 150_000,
   browserStartTimeout: 120_000,
   testFramework: { config: { timeout: 60_000 } },
   middleware: [serveVectors],

@@ -1,6 +1,7 @@
 // A web-test-runner reporter that counts passed, failed and skipped tests per browser, prints one line per
 // browser, and writes the counts to .tmp/wtr-summary.json for scripts/test.mjs to add up.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 function countSuite(suite, counts) {
   for (const test of suite.tests ?? []) {
@@ -24,16 +25,21 @@ export function summaryReporter({ file = '.tmp/wtr-summary.json' } = {}) {
           files: 0,
           brokenFiles: 0,
           stalledFiles: 0,
+          stalled: [],
         });
         counts.files++;
+        // The page never reported: the browser stalled, no test failed. Nothing of it is counted here;
+        // scripts/test.mjs runs the file again alone and counts that run.
+        if (!session.passed && session.errors?.some((e) => /did not finish within/.test(e.message ?? ''))) {
+          counts.stalledFiles++;
+          counts.stalled.push(relative(process.cwd(), session.testFile));
+          continue;
+        }
         if (session.testResults) countSuite(session.testResults, counts);
         // A file that failed to load or threw outside a test counts as one failure.
         if (!session.passed && (session.errors?.length ?? 0) > 0) {
           counts.failed++;
           counts.brokenFiles++;
-          // The page never reported: the browser stalled, no test failed.
-          if (session.errors.some((e) => /did not finish within/.test(e.message ?? '')))
-            counts.stalledFiles++;
         }
       }
       mkdirSync('.tmp', { recursive: true });
