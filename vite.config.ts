@@ -23,6 +23,8 @@ export default defineConfig(({ mode }): UserConfig => {
     : { index: src('index.ts') };
   return {
     publicDir: false,
+    // Relative URLs for what the code itself names (the file worker): the folder works from any path or CDN.
+    base: './',
     // Lit's own minifier for the markup and CSS inside html`` and css`` templates, which a JS minifier leaves
     // as written (indentation, comments).
     // keepClosingSlash: an svg`` template of several shapes (an icon's circle and path) has no <svg> around it
@@ -34,6 +36,8 @@ export default defineConfig(({ mode }): UserConfig => {
         enforce: 'post' as const,
       },
     ],
+    // The file worker (src/engine/security/file-worker.ts) is a module worker: its own file beside the chunks.
+    worker: { format: 'es' },
     define: embed ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
     resolve: {
       conditions: ['production', 'browser', 'module', 'import', 'default'],
@@ -42,6 +46,7 @@ export default defineConfig(({ mode }): UserConfig => {
     build: {
       target: 'es2022',
       outDir: 'dist',
+      assetsDir: 'chunks',
       emptyOutDir: false,
       sourcemap: true,
       minify: true,

@@ -65,6 +65,20 @@ const nodeCryptoStub = {
 };
 
 /**
+ * Vite's `import url from './x.ts?worker&url'` (the file worker): here a module whose default export is the
+ * script's own URL, which the dev server then serves compiled like any other TypeScript module.
+ */
+const workerUrls = {
+  name: 'worker-urls',
+  serve(context) {
+    const query = context.URL.searchParams;
+    if (query.has('worker') && query.has('url')) {
+      return { body: `export default ${JSON.stringify(context.path)};`, type: 'js' };
+    }
+  },
+};
+
+/**
  * Test files named on the command line (`npx web-test-runner test/engine/x.test.ts`) run alone: the layer
  * groups below would otherwise run every file besides them.
  */
@@ -91,6 +105,7 @@ export default {
   middleware: [serveVectors],
   plugins: [
     nodeCryptoStub,
+    workerUrls,
     serverPlugin(),
     esbuildPlugin({
       ts: true,

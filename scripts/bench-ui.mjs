@@ -43,6 +43,8 @@ await build({
   configFile: false,
   logLevel: 'error',
   publicDir: false,
+  base: './',
+  worker: { format: 'es' },
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   resolve: {
     conditions: ['production', 'browser', 'module', 'import', 'default'],

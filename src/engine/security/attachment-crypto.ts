@@ -2,23 +2,21 @@
  * Attachment crypto for encrypted threads, in the lazily loaded crypto chunk (docs/attachments.md): lossless
  * metadata stripping of images, Cobblestone-256 with a fresh key per file, and the plaintext's SHA-256, all
  * streamed so that only an image (which must be parsed whole to be stripped) is ever held in memory at once.
+ *
+ * Sealing and opening run in a dedicated worker (file-worker.ts), one per file, so that a 100 MB file costs the
+ * page no long task. Where no worker can start (a Content-Security-Policy whose worker-src or trusted-types
+ * leaves it out, a browser without module workers), the same pipeline runs on the page, yielding to it every
+ * megabyte. Either way the file key and the bytes stay in this browser.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import {
-  CHUNK_BYTES,
-  CHUNKED_HEADER_BYTES,
-  createDecryptStream,
-  createEncryptStream,
-  generateFileKey,
-} from '../../crypto/chunked.js';
-import { fromBase64Url, toBase64Url } from '../../crypto/encoding.js';
-import { CryptoError } from '../../crypto/errors.js';
+import { CHUNK_BYTES, CHUNKED_HEADER_BYTES } from '../../crypto/chunked.js';
+import { CryptoError, type CryptoFailure } from '../../crypto/errors.js';
 import { detectImageFormat, stripMetadata } from '../../crypto/strip-metadata.js';
 import type { FileCrypto, OpenedFile, PreparedFile } from '../attachments.js';
+import { openBlob, sealBlob, type OpenedBytes, type SealedFile } from './file-streams.js';
+import type { FileJob, WorkerFailure } from './file-worker.js';
+import workerUrl from './file-worker.ts?worker&url';
 
 const TAG_BYTES = 16;
-/** Plaintext held in JS before it is handed to a Blob, which the browser may keep outside the JS heap. */
-const BLOB_BATCH_BYTES = 4 * 1024 * 1024;
 
 /** The size of a Cobblestone-256 file for `plainBytes` of plaintext: header, every chunk and its tag. */
 export function sealedSize(plainBytes: number): number {
@@ -26,68 +24,104 @@ export function sealedSize(plainBytes: number): number {
   return CHUNKED_HEADER_BYTES + plainBytes + chunks * TAG_BYTES;
 }
 
-/** How many bytes pass between two yields to the event loop: about 30 ms of hashing and sealing. */
-const YIELD_BYTES = 1024 * 1024;
+/** Where file crypto runs: 'auto' tries the worker first; 'page' is the fallback, also chosen by tests. */
+export type FileCryptoPlace = 'auto' | 'page';
+let place: FileCryptoPlace = 'auto';
+/** Set once a worker failed to start, so later files do not try again. */
+let workerUnavailable = false;
+
+/** Chooses where file crypto runs from now on (tests compare both paths). */
+export function setFileCryptoPlace(next: FileCryptoPlace): void {
+  place = next;
+  workerUnavailable = false;
+}
+
+type ScriptUrlPolicy = { createScriptURL(url: string): unknown };
+let policy: ScriptUrlPolicy | null = null;
 
 /**
- * Lets the page handle input and paint: a new task, not a microtask (awaited Web Crypto calls and stream reads
- * alone keep the whole file in one long task). Not setTimeout, which background tabs slow to once a second; not
- * scheduler.yield(), whose continuation Chromium runs ahead of the page's other tasks.
+ * The worker's script URL, through a Trusted Types policy where the page enforces them. The policy passes this
+ * one URL and nothing else. A page whose `trusted-types` directive does not name `bm-secure-chat-worker` makes
+ * createPolicy throw, and files are then sealed on the page.
  */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
-/** Passes bytes through unchanged while hashing and counting them, yielding to the page every megabyte. */
-function measure(hash: ReturnType<typeof sha256.create>, count: (bytes: number) => void) {
-  let sinceYield = 0;
-  return new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      // A browser may hand a file over in pieces of several megabytes: take them a megabyte at a time.
-      for (let at = 0; at < chunk.length; at += YIELD_BYTES) {
-        const piece = chunk.subarray(at, at + YIELD_BYTES);
-        hash.update(piece);
-        count(piece.length);
-        controller.enqueue(piece);
-        sinceYield += piece.length;
-        if (sinceYield >= YIELD_BYTES) {
-          sinceYield = 0;
-          await yieldToEventLoop();
-        }
-      }
+function scriptUrl(): string | URL {
+  const url = new URL(workerUrl, import.meta.url).href;
+  const types = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: object): ScriptUrlPolicy } })
+    .trustedTypes;
+  if (!types) return url;
+  policy ??= types.createPolicy('bm-secure-chat-worker', {
+    createScriptURL(input: string) {
+      if (input !== url) throw new TypeError('bm-secure-chat only starts its own file worker');
+      return input;
     },
   });
+  return policy.createScriptURL(url) as string;
 }
 
-/** Collects a stream into a Blob in batches, so a large file does not sit in the JS heap whole. */
-async function toBlob(stream: ReadableStream<Uint8Array>, signal?: AbortSignal): Promise<Blob> {
-  const reader = stream.getReader();
-  const batches: Blob[] = [];
-  let held: Uint8Array<ArrayBuffer>[] = [];
-  let heldBytes = 0;
-  for (;;) {
-    if (signal?.aborted) {
-      await reader.cancel(signal.reason).catch(() => undefined);
-      throw signal.reason;
-    }
-    const { done, value } = await reader.read();
-    if (done) break;
-    held.push(value as Uint8Array<ArrayBuffer>);
-    heldBytes += value.length;
-    if (heldBytes >= BLOB_BATCH_BYTES) {
-      batches.push(new Blob(held));
-      held = [];
-      heldBytes = 0;
+/** Thrown inside this module when no worker could start, so the caller runs the job on the page instead. */
+class NoWorker extends Error {}
+
+function fromWorker(failure: WorkerFailure): Error {
+  if (failure.name === 'CryptoError' && failure.reason) {
+    return new CryptoError(failure.reason as CryptoFailure, failure.message);
+  }
+  const error = new Error(failure.message);
+  error.name = failure.name;
+  return error;
+}
+
+/**
+ * Runs one job in a fresh worker, which ends with it. A cancelled job terminates the worker at once and rejects
+ * with the signal's reason. A worker that fails before answering (its script refused or not loadable) rejects
+ * with NoWorker.
+ */
+function inWorker<T>(job: FileJob, signal?: AbortSignal): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  let worker: Worker;
+  try {
+    worker = new Worker(scriptUrl() as string, { type: 'module', name: 'bm-secure-chat files' });
+  } catch (cause) {
+    return Promise.reject(new NoWorker('The file worker cannot start', { cause }));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const end = () => {
+      worker.terminate();
+      signal?.removeEventListener('abort', cancel);
+    };
+    const cancel = () => {
+      end();
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', cancel, { once: true });
+    worker.onmessage = ({ data }: MessageEvent<{ ok: true; result: T } | { ok: false; error: WorkerFailure }>) => {
+      end();
+      if (data.ok) resolve(data.result);
+      else reject(fromWorker(data.error));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      end();
+      reject(new NoWorker(`The file worker failed: ${event.message || 'it did not load'}`));
+    };
+    worker.onmessageerror = () => {
+      end();
+      reject(new NoWorker('The file worker answered with something that cannot be read'));
+    };
+    worker.postMessage(job);
+  });
+}
+
+/** The job in a worker where one starts, else on the page. */
+async function run<T>(job: FileJob, onPage: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (place === 'auto' && !workerUnavailable && typeof Worker === 'function') {
+    try {
+      return await inWorker<T>(job, signal);
+    } catch (error) {
+      if (!(error instanceof NoWorker)) throw error;
+      workerUnavailable = true;
     }
   }
-  return new Blob([...batches, ...held]);
+  return onPage();
 }
 
 /** The declared types stripMetadata checks; it refuses a file of these types whose bytes are no such image. */
@@ -118,36 +152,21 @@ export const fileCrypto: FileCrypto = {
       mime: plain.mime,
       size: plain.bytes.size,
       sealedSize: sealedSize(plain.bytes.size),
-      async encrypt(signal?: AbortSignal) {
-        const inputKey = generateFileKey();
-        const hash = sha256.create();
-        const blob = await toBlob(
-          plain.bytes
-            .stream()
-            .pipeThrough(measure(hash, () => undefined))
-            .pipeThrough(createEncryptStream(inputKey)),
+      encrypt(signal?: AbortSignal) {
+        return run<SealedFile>(
+          { op: 'seal', plain: plain.bytes },
+          () => sealBlob(plain.bytes, true, signal),
           signal,
         );
-        const key = toBase64Url(inputKey);
-        inputKey.fill(0);
-        return { blob, key, sha256: toBase64Url(hash.digest()) };
       },
     };
   },
 
   async open(ciphertext: Blob, key: string, signal?: AbortSignal): Promise<OpenedFile> {
-    const inputKey = fromBase64Url(key);
-    if (inputKey.length !== 32) throw new CryptoError('invalid-key', 'A file key is 32 bytes');
-    const hash = sha256.create();
-    let size = 0;
-    const blob = await toBlob(
-      ciphertext
-        .stream()
-        .pipeThrough(createDecryptStream(inputKey))
-        .pipeThrough(measure(hash, (bytes) => (size += bytes))),
+    return run<OpenedBytes>(
+      { op: 'open', ciphertext, key },
+      () => openBlob(ciphertext, key, true, signal),
       signal,
     );
-    inputKey.fill(0);
-    return { blob, size, sha256: toBase64Url(hash.digest()) };
   },
 };
