@@ -113,6 +113,21 @@ export const stops = [
       const text = `Sent under a strict CSP (${scheme})`;
       await send(sender, text);
       await messageShown(receiver, text);
+      // A file too: under this policy (and its Trusted Types) it is sealed in the widget's file worker.
+      const workers = [];
+      const seen = (worker) => workers.push(worker.url());
+      page.on('worker', seen);
+      const name = `brief-${scheme}.txt`;
+      await sender.locator('[part~="attach-button"] + input[type="file"]').setInputFiles({
+        name,
+        mimeType: 'text/plain',
+        buffer: Buffer.from(`Filed under a strict CSP (${scheme}).\n`),
+      });
+      await receiver.locator('[part~="attachment"] .file-name', { hasText: name }).waitFor();
+      page.off('worker', seen);
+      if (!workers.some((url) => /\/file-worker-[\w-]+\.js$/.test(url))) {
+        throw new Error(`The file was not sealed in the file worker (workers: ${workers.join(', ') || 'none'})`);
+      }
       const violations = await page.locator('#violations').textContent();
       if (!violations?.startsWith('No policy violation')) throw new Error(violations ?? 'no status');
     },
