@@ -126,7 +126,9 @@ export const stops = [
       await receiver.locator('[part~="attachment"] .file-name', { hasText: name }).waitFor();
       page.off('worker', seen);
       if (!workers.some((url) => /\/file-worker-[\w-]+\.js$/.test(url))) {
-        throw new Error(`The file was not sealed in the file worker (workers: ${workers.join(', ') || 'none'})`);
+        throw new Error(
+          `The file was not sealed in the file worker (workers: ${workers.join(', ') || 'none'})`,
+        );
       }
       const violations = await page.locator('#violations').textContent();
       if (!violations?.startsWith('No policy violation')) throw new Error(violations ?? 'no status');

@@ -46,8 +46,9 @@ let policy: ScriptUrlPolicy | null = null;
  */
 function scriptUrl(): string | URL {
   const url = new URL(workerUrl, import.meta.url).href;
-  const types = (globalThis as { trustedTypes?: { createPolicy(name: string, rules: object): ScriptUrlPolicy } })
-    .trustedTypes;
+  const types = (
+    globalThis as { trustedTypes?: { createPolicy(name: string, rules: object): ScriptUrlPolicy } }
+  ).trustedTypes;
   if (!types) return url;
   policy ??= types.createPolicy('bm-secure-chat-worker', {
     createScriptURL(input: string) {
@@ -93,7 +94,9 @@ function inWorker<T>(job: FileJob, signal?: AbortSignal): Promise<T> {
       reject(signal!.reason);
     };
     signal?.addEventListener('abort', cancel, { once: true });
-    worker.onmessage = ({ data }: MessageEvent<{ ok: true; result: T } | { ok: false; error: WorkerFailure }>) => {
+    worker.onmessage = ({
+      data,
+    }: MessageEvent<{ ok: true; result: T } | { ok: false; error: WorkerFailure }>) => {
       end();
       if (data.ok) resolve(data.result);
       else reject(fromWorker(data.error));

@@ -483,7 +483,8 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
       return stored?.key ?? this.fetchEpochKey(thread, epoch);
     })();
     this.epochKeys.set(id, lookup);
-    if (this.epochKeys.size > EPOCH_KEYS_IN_MEMORY) this.epochKeys.delete(this.epochKeys.keys().next().value!);
+    if (this.epochKeys.size > EPOCH_KEYS_IN_MEMORY)
+      this.epochKeys.delete(this.epochKeys.keys().next().value!);
     // Only a found key stays: a key this device lacks may arrive later.
     const forget = () => this.epochKeys.get(id) === lookup && this.epochKeys.delete(id);
     lookup.then((key) => key || forget(), forget);
