@@ -23,8 +23,6 @@ const codeOf = (person) =>
 
 /** Clicks, again if the dialog drew a new view under the element between finding and clicking it. */
 async function press(person, spec) {
-  // Firefox throttles a page whose window is not in front; each context here is a window of its own.
-  await person.page.bringToFront();
   for (let attempt = 0; ; attempt++) {
     try {
       return await person.click(spec);
@@ -36,7 +34,6 @@ async function press(person, spec) {
 
 /** Waits (up to 60 s: three browser contexts share two cores) until a message row with this text is shown. */
 async function shows(person, text) {
-  await person.page.bringToFront();
   return person.waitFor(
     (wanted) =>
       [

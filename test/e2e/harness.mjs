@@ -2,11 +2,11 @@
 // Vite's dev server, both on 127.0.0.1, free ports, a temporary data folder removed at the end) and a real
 // browser, Chromium through playwright-core or Firefox ESR through puppeteer-core (WebDriver BiDi).
 //
-// Each person gets a browser context of their own (their own IndexedDB key vault) and one page:
-// test/e2e/person.html, which mounts `<bm-secure-chat>` and hands it `endpoint` and the person's bearer token
-// from the URL's hash, so the element talks to the server through its own HttpAdapter. Users come from the
-// server's test hook (POST /v1/test/users, PROTOCOL.md 2.12). Console errors and page errors are collected per
-// page (`person.errors`) for a test to assert none.
+// Each person gets a browser context of their own (their own IndexedDB key vault) and one page, shown in a window
+// of its own as on their own device (see `newPage`): test/e2e/person.html, which mounts `<bm-secure-chat>` and
+// hands it `endpoint` and the person's bearer token from the URL's hash, so the element talks to the server
+// through its own HttpAdapter. Users come from the server's test hook (POST /v1/test/users, PROTOCOL.md 2.12).
+// Console errors and page errors are collected per page (`person.errors`) for a test to assert none.
 //
 // The tests drive the UI as a user does: real clicks and key presses on elements found by their `part` names
 // inside the element's open shadow root. The same calls work in both browsers: elements are found by one
@@ -100,13 +100,26 @@ export class Person {
   }
 
   /**
-   * Waits until `fn(arg)`, run in the page, answers something truthy, and returns its handle.
+   * Waits until `fn(arg)`, run in the page, answers something truthy, and returns its handle. Both drivers
+   * check again at each animation frame; a failure says when the page was hidden (its frames and timers
+   * throttled by the browser), which a page opened by `startHarness` never is.
    * @template A @param {(arg: A) => unknown} fn @param {A} arg
    */
-  waitFor(fn, arg, timeout = WAIT_MS) {
-    return this.kind === 'chromium'
-      ? this.page.waitForFunction(fn, arg, { timeout })
-      : this.page.waitForFunction(fn, { timeout }, arg);
+  async waitFor(fn, arg, timeout = WAIT_MS) {
+    try {
+      return await (this.kind === 'chromium'
+        ? this.page.waitForFunction(fn, arg, { timeout })
+        : this.page.waitForFunction(fn, { timeout }, arg));
+    } catch (error) {
+      if (error instanceof Error && !(await this.inFront().catch(() => true)))
+        error.message += ' (the page was hidden)';
+      throw error;
+    }
+  }
+
+  /** Whether the page is shown (`document.visibilityState`), so the browser does not throttle it. */
+  inFront() {
+    return this.evaluate(() => document.visibilityState === 'visible');
   }
 
   /** Runs `fn(arg)` in the page. @template A @param {(arg: A) => unknown} fn @param {A} [arg] */
@@ -200,9 +213,13 @@ export class Person {
   }
 
   /**
-   * Clicks a control that opens a modal `<dialog>` or sits in one. Firefox ESR's WebDriver BiDi pointer actions
-   * stall on a modal dialog (the click that opens it returns after about 30 s, one inside it never does), so
-   * there the element's own click() is called: the same handler runs, without the driver's pointer.
+   * Clicks a control that opens a modal `<dialog>` or sits in one. In Firefox the element's own click() is
+   * called: the same handler runs, without the driver's pointer. Puppeteer clicks at the point where it found
+   * the element and does not check that the element is still there (Playwright waits until it stands still and
+   * hit-tests the point), and a dialog is redrawn while it is open, as the thread's events and people's keys
+   * arrive. With pointer clicks here 3 of 29 membership runs failed; in the one examined, the people dialog was
+   * still open after Close was pressed, and the message typed next went nowhere. (The stalls once blamed on
+   * modal dialogs came from hidden tabs; see `newPage`.)
    */
   async press(spec) {
     const element = await this.find(typeof spec === 'string' ? { selector: spec } : spec);
@@ -299,10 +316,26 @@ export async function startHarness(kind) {
     return users.map((u, i) => ({ ...u, displayName: list[i].displayName }));
   }
 
+  /**
+   * A browser context of its own (its own storage and key vaults) and a page in it. In Firefox the page gets a
+   * window of its own: Puppeteer opens a tab by default, all tabs share one window, and every tab but the
+   * front one is hidden: its timers run at most once a second, and its animation frames come 1, 2, 4, 8, 16 s
+   * apart. The driver's waits check at each frame, so a wait for what was on the page long since took 30 s or
+   * failed after 45 s. Each person here has their page in front, as on their own device; Chromium's contexts
+   * are all shown already.
+   */
+  async function newPage() {
+    if (kind === 'chromium') {
+      const context = await browser.newContext();
+      return { context, page: await context.newPage() };
+    }
+    const context = await browser.createBrowserContext();
+    return { context, page: await context.newPage({ type: 'window' }) };
+  }
+
   /** Opens a person's page in a context of their own and waits for the widget's first drawing. */
   async function openPerson(user) {
-    const context = kind === 'chromium' ? await browser.newContext() : await browser.createBrowserContext();
-    const page = await context.newPage();
+    const { context, page } = await newPage();
     const person = new Person(kind, context, page, user);
     people.push(person);
     const hash = new URLSearchParams({ endpoint: site.serverUrl, token: user.token });
@@ -317,8 +350,7 @@ export async function startHarness(kind) {
    * `colorScheme` 'dark' (prefers-color-scheme) is for Chromium.
    */
   async function openPage(path, label, { colorScheme = 'light' } = {}) {
-    const context = kind === 'chromium' ? await browser.newContext() : await browser.createBrowserContext();
-    const page = await context.newPage();
+    const { context, page } = await newPage();
     // Puppeteer cannot emulate media features over WebDriver BiDi: Firefox pages stay in its light scheme.
     if (kind === 'chromium') await page.emulateMedia({ colorScheme });
     else if (colorScheme !== 'light') throw new Error('prefers-color-scheme is emulated in Chromium only');
@@ -356,6 +388,8 @@ export async function startHarness(kind) {
         body: { title, participantIds: [bobUser.id], encrypted: true },
       });
       const [alice, bob] = await Promise.all([openPerson(aliceUser), openPerson(bobUser)]);
+      for (const person of [alice, bob])
+        if (!(await person.inFront())) throw new Error(`${person.user.displayName}'s page is hidden`);
       await Promise.all([alice.openThread(title), bob.openThread(title)]);
       return { alice, bob, thread };
     },
