@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { BROWSERS, FIREFOX_TOO, startHarness } from './harness.mjs';
+import { BROWSERS, startHarness } from './harness.mjs';
 
 const unique = (label) => `${label} ${randomBytes(6).toString('hex')}`;
 const TEST = { timeout: 120_000 };
@@ -46,11 +46,7 @@ async function shows(person, text) {
   );
 }
 
-// Chromium in `npm test`, for CI time; BM_E2E_FIREFOX=1 adds Firefox ESR, where it passes but takes several times
-// as long (the widget's own paths run in both browsers in the component tests and in chat.test.mjs).
-const kinds = BROWSERS.filter((kind) => kind === 'chromium' || FIREFOX_TOO);
-
-for (const kind of kinds) {
+for (const kind of BROWSERS) {
   describe(`linked devices (${kind})`, () => {
     /** @type {Awaited<ReturnType<typeof startHarness>>} */
     let harness;

@@ -25,13 +25,6 @@ export const BROWSERS = (process.env.BM_BROWSERS ?? 'chromium,firefox')
   .split(',')
   .filter((name) => name === 'chromium' || name === 'firefox');
 
-/**
- * Whether the longer flows (portal, key change, recovery, devices, membership) run in Firefox ESR too
- * (`BM_E2E_FIREFOX=1`); by default only chat.test.mjs runs in both browsers, which keeps `npm test` within CI's
- * time: the same flows take several times as long in Firefox through WebDriver BiDi.
- */
-export const FIREFOX_TOO = process.env.BM_E2E_FIREFOX === '1';
-
 /** How long a wait for the page may take before the test fails (a loaded machine is slow, never this slow). */
 const WAIT_MS = 45_000;
 

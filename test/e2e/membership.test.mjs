@@ -8,18 +8,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { BROWSERS, FIREFOX_TOO, startHarness } from './harness.mjs';
+import { BROWSERS, startHarness } from './harness.mjs';
 
 const unique = (label) => `${label} ${randomBytes(6).toString('hex')}`;
 
 /** Four browser contexts on a loaded machine: each wait fails after 45 s (harness.mjs). */
 const TEST = { timeout: 240_000 };
 
-// Chromium in `npm test`, for CI time; BM_E2E_FIREFOX=1 adds Firefox ESR, where it passes but takes several times
-// as long (the widget's own paths run in both browsers in the component tests and in chat.test.mjs).
-const kinds = BROWSERS.filter((kind) => kind === 'chromium' || FIREFOX_TOO);
-
-for (const kind of kinds) {
+for (const kind of BROWSERS) {
   describe(`adding and removing people in an encrypted thread (${kind})`, () => {
     /** @type {Awaited<ReturnType<typeof startHarness>>} */
     let harness;

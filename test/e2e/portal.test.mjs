@@ -4,11 +4,7 @@
 // and a photo whose EXIF holds a GPS position; each reads the other's. Then: the server's database and blob
 // folder hold none of it (no text, no file name, no file bytes, no GPS bytes), the photo the partner receives has
 // no GPS left, the client's export of the thread (JSON and HTML) holds everything, and the assistant, whom the
-// server refuses, is told so in plain words (test/e2e/harness.mjs).
-//
-// Chromium only, for CI time: in Firefox ESR it passes too but takes three to four times as long (40 s against
-// 11 s for the test on the same machine); the widget's own paths run in both browsers in chat.test.mjs.
-// `BM_E2E_FIREFOX=1` adds Firefox.
+// server refuses, is told so in plain words (test/e2e/harness.mjs). Runs in Chromium and in Firefox ESR.
 /* global document */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { BROWSERS, FIREFOX_TOO, startHarness } from './harness.mjs';
+import { BROWSERS, startHarness } from './harness.mjs';
 
 const unique = (label) => `${label} ${randomBytes(6).toString('hex')}`;
 
@@ -124,9 +120,7 @@ function hasExif(jpeg) {
 /** Errors a browser logs for a request the server refused (the page itself reports the refusal). */
 const REFUSED = /status of 403|403 \(Forbidden\)/;
 
-const kinds = BROWSERS.filter((kind) => kind === 'chromium' || FIREFOX_TOO);
-
-for (const kind of kinds) {
+for (const kind of BROWSERS) {
   describe(`the law-firm portal (${kind})`, () => {
     /** @type {Awaited<ReturnType<typeof startHarness>>} */
     let harness;

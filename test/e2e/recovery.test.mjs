@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { BROWSERS, FIREFOX_TOO, startHarness } from './harness.mjs';
+import { BROWSERS, startHarness } from './harness.mjs';
 
 const PASSPHRASE = 'orbit tulip canyon marble whisper';
 const unique = (label) => `${label} ${randomBytes(6).toString('hex')}`;
@@ -32,11 +32,7 @@ function dialogShows(selector) {
 const PBKDF2_WAIT = 90_000;
 const dialogDone = (person) => person.waitFor(dialogShows, '.done', PBKDF2_WAIT);
 
-// Chromium in `npm test`, for CI time; BM_E2E_FIREFOX=1 adds Firefox ESR, where it passes but takes several times
-// as long (the widget's own paths run in both browsers in the component tests and in chat.test.mjs).
-const kinds = BROWSERS.filter((kind) => kind === 'chromium' || FIREFOX_TOO);
-
-for (const kind of kinds) {
+for (const kind of BROWSERS) {
   describe(`recovery in a fresh browser (${kind})`, () => {
     /** @type {Awaited<ReturnType<typeof startHarness>>} */
     let harness;
