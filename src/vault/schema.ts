@@ -155,6 +155,11 @@ export interface VaultSettings {
   /** The highest version of this user's own signed device list seen here: an older one is a rollback. */
   ownDeviceListVersion: number;
   recoveryOffer: RecoveryOfferAnswer;
+  /**
+   * The device id whose first device list reached the server. A first device is stored before it is published
+   * (so its keys are never lost); one stored without this mark is published again (device-setup.ts).
+   */
+  devicePublished: string;
   /** Per thread id: the memberships this device saw, and the ones it saw end. */
   memberships: Record<string, ThreadMemberships>;
 }

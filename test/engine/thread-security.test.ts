@@ -259,6 +259,39 @@ describe('encrypted threads (engine, real crypto and vaults)', () => {
     });
   });
 
+  it('publishes a first device whose publication failed (offline) at the next try, and only then', async () => {
+    const server = new KeyServer();
+    const userId = uniqueUserId('alice');
+    const vault = await openTestVault(userId);
+    const adapter = server.adapterFor(userId);
+    let offline = true;
+    let published = 0;
+    const flaky = {
+      ...adapter,
+      publishKeys: async (bundle: Omit<KeyBundle, 'userId' | 'updatedAt'>) => {
+        if (offline) throw new Error('network down');
+        published++;
+        return adapter.publishKeys(bundle);
+      },
+    } as never;
+    const threads = new EncryptedThreads({ adapter: flaky, vault, userId });
+    // The first encrypted use creates and stores the device, then cannot publish it.
+    const error = await threads.ensureDevice().catch((e: unknown) => e);
+    expect((error as Error).message).to.equal('network down');
+    expect(server.bundles.has(userId)).to.equal(false);
+    const stored = await vault.loadDevice();
+    expect(stored, 'the device is kept').to.not.equal(null);
+    offline = false;
+    // The next try publishes the stored device: the server lists it.
+    const device = await threads.ensureDevice();
+    expect(device.deviceId).to.equal(stored!.deviceId);
+    expect(server.bundles.get(userId)?.devices.map((d) => d.deviceId)).to.deep.equal([device.deviceId]);
+    // A new page on the same vault does not publish it again.
+    const later = new EncryptedThreads({ adapter: flaky, vault, userId });
+    await later.ensureDevice();
+    expect(published).to.equal(1);
+  });
+
   it('adopts the winner when two members race to create the same epoch', async () => {
     const server = new KeyServer();
     const alice = await person(server, 'alice');

@@ -66,10 +66,37 @@ export async function createNewIdentityDevice(
   const identity = forBackup ? await nonExtractableSigningPair(generated) : generated;
   const keys = await generateDeviceKeys();
   const deviceId = await deviceIdFor(keys.signing.publicKey);
+  // Stored first: a page that dies after publishing must not leave the server with keys nobody holds.
   const record = await vault.createDevice({ deviceId, identity, signing: keys.signing, hpke: keys.hpke });
-  const entry = await deviceEntry(deviceId, keys.signing.publicKey, keys.hpke.publicKey);
-  await publishList(adapter, identity, { userId, version: 1, issuedAt: now(), devices: [entry] }, null);
+  await publishFirstDevice(options, record, identity);
   return { record, extractableIdentity: forBackup ? generated : null };
+}
+
+/** Publishes a first device's list (version 1, this device alone) and marks the vault's device published. */
+async function publishFirstDevice(
+  options: NewDeviceOptions,
+  record: DeviceRecord,
+  identity: CryptoKeyPair,
+): Promise<void> {
+  const { vault, adapter, userId, now } = options;
+  const entry = await deviceEntry(record.deviceId, record.signing.publicKey, record.hpke.publicKey);
+  await publishList(adapter, identity, { userId, version: 1, issuedAt: now(), devices: [entry] }, null);
+  await vault.settings.put('devicePublished', record.deviceId);
+}
+
+/**
+ * A stored device whose first publication may not have reached the server (the network failed between storing
+ * and publishing): when the server holds no keys for the user, its list is published now. When it holds some,
+ * they were published by this device or since by another one, and the usual checks of the user's own device
+ * list take over. Either way the device is marked, so this costs one request per device at most.
+ */
+export async function ensurePublished(options: NewDeviceOptions, record: DeviceRecord): Promise<void> {
+  const { vault, adapter, userId } = options;
+  const { publicKey, privateKey } = record.identity;
+  if (!privateKey || (await vault.settings.get('devicePublished')) === record.deviceId) return;
+  const [bundle] = await adapter.fetchKeys([userId]);
+  if (!bundle) await publishFirstDevice(options, record, { publicKey, privateKey });
+  else await vault.settings.put('devicePublished', record.deviceId);
 }
 
 /**

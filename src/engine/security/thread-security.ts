@@ -40,7 +40,7 @@ import { fileCrypto } from './attachment-crypto.js';
 import { SenderSequences, type SequenceChecker } from '../sequence-check.js';
 import { DeviceLinkError, DeviceLinks, verifiedOwnList, type DeviceActions } from './device-link.js';
 import { DeviceSetupError, type RecoveryActions, type SetupChoice } from '../recovery.js';
-import { createNewIdentityDevice, setupChoices } from './device-setup.js';
+import { createNewIdentityDevice, ensurePublished, setupChoices } from './device-setup.js';
 import { AccountRecovery } from './recovery.js';
 import { MembershipLedger } from './membership-ledger.js';
 
@@ -197,7 +197,10 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   private async loadOrCreateDevice(): Promise<DeviceRecord> {
     const { vault, adapter, userId } = this.options;
     const existing = await vault.loadDevice();
-    if (existing) return existing;
+    if (existing) {
+      await ensurePublished({ adapter, vault, userId, now: this.now }, existing);
+      return existing;
+    }
     const choices = await setupChoices(adapter, userId);
     if (choices) {
       this.options.onSetupNeeded?.(choices);
