@@ -61,7 +61,7 @@ export async function createNewIdentityDevice(
   options: NewDeviceOptions,
   forBackup: boolean,
 ): Promise<CreatedDevice> {
-  const { vault, adapter, userId, now } = options;
+  const { vault } = options;
   const generated = await generateIdentityKeyPair(forBackup);
   const identity = forBackup ? await nonExtractableSigningPair(generated) : generated;
   const keys = await generateDeviceKeys();
