@@ -214,31 +214,6 @@ describe('encrypted threads (engine, real crypto and vaults)', () => {
     });
   });
 
-  it('reads an epoch key from the vault once for a page of envelopes of that epoch', async () => {
-    const server = new KeyServer();
-    const alice = await person(server, 'alice');
-    const bob = await person(server, 'bob');
-    const matter = thread('matter-cache', [alice.userId, bob.userId]);
-    await alice.threads.start(matter);
-    const records: MessageRecord[] = [];
-    for (let i = 1; i <= 20; i++) {
-      const body = await alice.threads.seal(matter, `c${i}`, { type: 'text', text: `page ${i}` });
-      records.push(record(matter, alice.userId, `c${i}`, body.kind === 'envelope' ? body.envelope : '', i));
-    }
-    let reads = 0;
-    const get = bob.vault.epochKeys.get.bind(bob.vault.epochKeys);
-    bob.vault.epochKeys.get = (threadId: string, epoch: number) => {
-      reads++;
-      return get(threadId, epoch);
-    };
-    // Opened together, as a history page is.
-    const opened = await Promise.all(records.map((r) => bob.threads.open(matter, r)));
-    expect(opened.map((o) => ('content' in o ? o.content : o.failure))).to.deep.equal(
-      records.map((_, i) => ({ type: 'text', text: `page ${i + 1}` })),
-    );
-    expect(reads).to.equal(1);
-  });
-
   it('looks again for an epoch key it did not have, once the server has it', async () => {
     const server = new KeyServer();
     const alice = await person(server, 'alice');

@@ -46,8 +46,6 @@ import { MembershipLedger } from './membership-ledger.js';
 
 const ROTATE_AFTER_MESSAGES = 100;
 const ROTATE_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
-/** Epoch keys kept in memory: a history page spans one or two epochs, a device rarely reads more at once. */
-const EPOCH_KEYS_IN_MEMORY = 256;
 
 export interface ThreadSecurityOptions {
   adapter: ChatAdapter;
@@ -131,8 +129,6 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
 
   /** Unknown sender devices already looked up again (a contact may have linked one since we fetched). */
   private readonly refetched = new Set<string>();
-  /** Epoch keys looked up lately, by thread and epoch (see epochKey). */
-  private readonly epochKeys = new Map<string, Promise<CryptoKey | null>>();
   /** Linked devices: link, list, revoke (device-link.ts). */
   readonly devices: DeviceActions;
 
@@ -467,31 +463,9 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
     return key;
   }
 
-  /**
-   * A thread's epoch key, from the vault or else the server's sealed copy. Found keys are kept in memory too (an
-   * epoch key never changes once stored: first writer wins), so the fifty envelopes of a history page, mostly of
-   * one epoch, cost one vault read instead of fifty; lookups of one epoch that overlap share it.
-   */
-  private epochKey(thread: Thread, epoch: number): Promise<CryptoKey | null> {
-    const id = `${thread.id}\n${epoch}`;
-    const known = this.epochKeys.get(id);
-    if (known) {
-      // Most recently used last, so the oldest lookup is the one dropped.
-      this.epochKeys.delete(id);
-      this.epochKeys.set(id, known);
-      return known;
-    }
-    const lookup = (async () => {
-      const stored = await this.options.vault.epochKeys.get(thread.id, epoch);
-      return stored?.key ?? this.fetchEpochKey(thread, epoch);
-    })();
-    this.epochKeys.set(id, lookup);
-    if (this.epochKeys.size > EPOCH_KEYS_IN_MEMORY)
-      this.epochKeys.delete(this.epochKeys.keys().next().value!);
-    // Only a found key stays: a key this device lacks may arrive later.
-    const forget = () => this.epochKeys.get(id) === lookup && this.epochKeys.delete(id);
-    lookup.then((key) => key || forget(), forget);
-    return lookup;
+  private async epochKey(thread: Thread, epoch: number): Promise<CryptoKey | null> {
+    const stored = await this.options.vault.epochKeys.get(thread.id, epoch);
+    return stored?.key ?? this.fetchEpochKey(thread, epoch);
   }
 
   /** Why the current epoch must be replaced before sending, or null when it may be used. */
