@@ -1,11 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { MemoryHub } from '../../src/adapter/memory.js';
 import type { ChatAdapter, Participant } from '../../src/adapter/types.js';
-import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
+import { cleanUpVaults } from '../vault/helpers.js';
 import { until } from '../until.js';
 import { HostileServer } from './hostile-server.js';
 import { ThreadLies } from './hostile-threads.js';
-import { person } from './people.js';
+import { hubWith, person } from './people.js';
 
 type Person = Awaited<ReturnType<typeof person>>;
 
@@ -13,13 +12,10 @@ const texts = (p: Person) => p.state.$openThreadMessages.get().map((m) => m.text
 
 /** Alice and Bob (Bob's server lies as told) and, when asked, Carol; each with their own vault. */
 async function people(options: { carol?: boolean } = {}) {
-  const hub = new MemoryHub();
-  const alice = uniqueUserId('alice');
-  const bob = uniqueUserId('bob');
-  const carol = uniqueUserId('carol');
-  hub.addUser({ id: alice, displayName: 'Alice' });
-  hub.addUser({ id: bob, displayName: 'Bob' });
-  hub.addUser({ id: carol, displayName: 'Carol' });
+  const {
+    hub,
+    ids: [alice, bob, carol],
+  } = hubWith('alice', 'bob', 'carol');
   const lies = { alice: new ThreadLies(), bob: new ThreadLies() };
   const recorded = { alice: new HostileServer(), bob: new HostileServer() };
   const wrap = (who: 'alice' | 'bob') => (adapter: ChatAdapter) =>

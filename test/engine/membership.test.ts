@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { MemoryHub } from '../../src/adapter/memory.js';
+import type { MemoryHub } from '../../src/adapter/memory.js';
 import type { Thread } from '../../src/adapter/types.js';
 import { fromBase64Url, parseAnnouncement } from '../../src/crypto/index.js';
-import { cleanUpVaults, uniqueUserId } from '../vault/helpers.js';
+import { cleanUpVaults } from '../vault/helpers.js';
 import { until } from '../until.js';
-import { person } from './people.js';
+import { hubWith, person } from './people.js';
 
 type Person = Awaited<ReturnType<typeof person>>;
 
@@ -45,13 +45,10 @@ async function deviceOf(p: Person): Promise<string> {
 
 /** Alice, Bob and Carol, each with their own vault, and an encrypted thread of the three Alice has written in. */
 async function trio() {
-  const hub = new MemoryHub();
-  const alice = uniqueUserId('alice');
-  const bob = uniqueUserId('bob');
-  const carol = uniqueUserId('carol');
-  hub.addUser({ id: alice, displayName: 'Alice' });
-  hub.addUser({ id: bob, displayName: 'Bob' });
-  hub.addUser({ id: carol, displayName: 'Carol' });
+  const {
+    hub,
+    ids: [alice, bob, carol],
+  } = hubWith('alice', 'bob', 'carol');
   const a = await person(hub, alice);
   const b = await person(hub, bob);
   const c = await person(hub, carol);
@@ -125,16 +122,10 @@ describe('membership in encrypted threads (engine; three people, their own vault
   });
 
   it('shows a new member the history from before they joined as not available, and lets them read what follows', async () => {
-    const hub = new MemoryHub();
-    const alice = uniqueUserId('alice');
-    const bob = uniqueUserId('bob');
-    const carol = uniqueUserId('carol');
-    for (const [id, name] of [
-      [alice, 'Alice'],
-      [bob, 'Bob'],
-      [carol, 'Carol'],
-    ] as const)
-      hub.addUser({ id, displayName: name });
+    const {
+      hub,
+      ids: [alice, bob, carol],
+    } = hubWith('alice', 'bob', 'carol');
     const a = await person(hub, alice);
     const b = await person(hub, bob);
     const c = await person(hub, carol);
@@ -159,11 +150,10 @@ describe('membership in encrypted threads (engine; three people, their own vault
   });
 
   it('shows a participant without a device as pending, and includes their device in a new epoch once it appears', async () => {
-    const hub = new MemoryHub();
-    const alice = uniqueUserId('alice');
-    const bob = uniqueUserId('bob');
-    hub.addUser({ id: alice, displayName: 'Alice' });
-    hub.addUser({ id: bob, displayName: 'Bob' });
+    const {
+      hub,
+      ids: [alice, bob],
+    } = hubWith('alice', 'bob');
     const a = await person(hub, alice);
     const threadId = await a.engine.createThread({ title: 'Matter', participantIds: [bob], encrypted: true });
     await a.engine.openThread(threadId);
