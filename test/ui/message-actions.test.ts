@@ -255,33 +255,53 @@ describe('message actions: failures, history and hostile text', () => {
     const thread = await hub
       .adapterFor(bob)
       .createThread({ title: 'Long', participantIds: [alice], encrypted: false });
-    for (let i = 1; i <= 120; i++) await post(hub, bob, thread.id, { type: 'text', text: `message ${i}` });
+    // Four pages of 50: 121-170 (the newest), 71-120, 21-70, 1-20.
+    for (let i = 1; i <= 170; i++) await post(hub, bob, thread.id, { type: 'text', text: `message ${i}` });
+    // Older pages are let through one at a time (`allowed`), to look at the log while one is on its way.
+    const adapter = hub.adapterFor(alice);
+    const listMessages = adapter.listMessages.bind(adapter);
+    let allowed = 1;
+    adapter.listMessages = async (threadId, query) => {
+      if (query?.before) {
+        await until(() => allowed > 0, 30_000, 'the test to let an older page through');
+        allowed--;
+      }
+      return listMessages(threadId, query);
+    };
 
-    const el = await chatWith(hub.adapterFor(alice), alice);
+    const el = await chatWith(adapter, alice);
     el.style.blockSize = '400px';
     const root = await open(el);
     const log = root.querySelector<HTMLElement>('[part~="messages"]')!;
     // A thread opens at its newest message.
-    await until(() => !!row(root, 'message 120'));
+    await until(() => !!row(root, 'message 170'));
     await until(() => log.scrollHeight - log.scrollTop - log.clientHeight < 2);
     expect(log.scrollHeight).to.be.greaterThan(log.clientHeight);
-    expect(row(root, 'message 70'), 'only the newest page is loaded').to.equal(undefined);
+    expect(row(root, 'message 120'), 'only the newest page is loaded').to.equal(undefined);
     await expect(el).to.be.accessible();
 
     // Scrolling to the top loads the page before (the log keeps only a window of rows in the DOM, and keeps the
-    // reader's place as history comes in above: test/ui/history-window.test.ts).
+    // reader's place as history comes in above: test/ui/history-window.test.ts). Its rows come into the window
+    // a step a frame; the button is the first row once they all have, and the page before that is on its way.
     await until(() => {
       log.scrollTop = 0;
-      return !!row(root, 'message 70');
+      return !!row(root, 'message 71') && !!root.querySelector('[part~="load-older"]');
     });
     await el.updateComplete;
 
-    // The button, by keyboard: the last page, then the button goes and focus moves to the oldest message.
+    // The button, by keyboard. The page on its way, asked for by scrolling, comes in under it at once, and
+    // focus stays on it.
     const button = root.querySelector<HTMLButtonElement>('[part~="load-older"]')!;
     expect(button.textContent!.trim()).to.equal('Load older messages');
     button.focus();
+    allowed = Infinity;
+    await until(() => !!row(root, 'message 21'));
+    await until(() => button.getAttribute('aria-disabled') === 'false');
+    expect(root.activeElement).to.equal(button);
+    expect(root.querySelector('[part~="load-older"]')).to.equal(button);
+
+    // Enter loads the last page; then the button goes and focus moves to the oldest message.
     await sendKeys({ press: 'Enter' });
-    // The log keeps a window of rows in the DOM (message-list.ts), so the last page shows as its oldest message.
     await until(() => !!row(root, 'message 1'));
     await until(() => !root.querySelector('[part~="load-older"]'));
     await until(() => root.activeElement === row(root, 'message 1'));

@@ -71,6 +71,8 @@ export class MessageActionsController implements ReactiveController {
   private fromBottom = 0;
   private shownThread: ThreadId | null = null;
   private lastThread: ThreadId | null = null;
+  /** Whether the older-history button had focus before this update. */
+  private olderFocused = false;
 
   constructor(
     private readonly host: Host,
@@ -97,6 +99,7 @@ export class MessageActionsController implements ReactiveController {
   }
 
   hostUpdate(): void {
+    this.olderFocused = !!this.root.activeElement?.matches('[part~="load-older"]');
     const log = this.log();
     if (!log) return;
     this.atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
@@ -114,6 +117,9 @@ export class MessageActionsController implements ReactiveController {
       this.lastThread = this.shownThread;
     } else this.lastThread = null;
     for (const run of this.afterUpdate.splice(0)) run();
+    // The button goes once there is nothing older: keep the keyboard user's place on the oldest message.
+    const oldest = this.root.querySelector<HTMLElement>('[part~="message"]');
+    if (this.olderFocused && oldest && !this.root.querySelector('[part~="load-older"]')) showRow(oldest);
   }
 
   private update(then?: () => void): void {
@@ -257,26 +263,23 @@ export class MessageActionsController implements ReactiveController {
   private loadOlder(threadId: ThreadId): void {
     if (this.loadingOlder || !this.options.state.$hasOlder.get()[threadId]) return;
     this.loadingOlder = threadId;
-    const fromButton = this.root.activeElement?.matches('[part~="load-older"]');
     this.options.act(async () => {
       try {
         await this.options.actions.loadOlder(threadId);
       } finally {
-        this.update(() => {
-          this.loadingOlder = null;
-          // The button goes once there is nothing older: keep the keyboard user's place on the oldest message.
-          const oldest = this.root.querySelector<HTMLElement>('[part~="message"]');
-          if (fromButton && oldest && !this.root.querySelector('[part~="load-older"]')) showRow(oldest);
-        });
+        // Still loading during the update that draws the page, which keeps the reader's place (hostUpdated);
+        // then a button still there is drawn as enabled again.
+        this.update(() => (this.loadingOlder = null));
+        await this.host.updateComplete;
+        if (this.root.querySelector('[part~="load-older"]')) this.host.requestUpdate();
       }
     });
   }
 
-  /** Reaching the top of the log loads older messages. */
-  readonly onScroll = (event: Event) => {
-    if ((event.currentTarget as HTMLElement).scrollTop < 48 && this.shownThread)
-      this.loadOlder(this.shownThread);
-  };
+  /** The log's reader is near the top of what is loaded (message-list.ts decides when): load the page before. */
+  wantOlder(): void {
+    if (this.shownThread) this.loadOlder(this.shownThread);
+  }
 
   /** The first row of the log: a button for older history, while the server holds more. */
   olderButton(model: MessageListModel): TemplateResult | typeof nothing {

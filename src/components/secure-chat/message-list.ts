@@ -133,8 +133,18 @@ const FIRST_ROWS = 40;
 const AHEAD = 25;
 const MIN_AHEAD = 10;
 const MAX_AHEAD = 50;
+/**
+ * At most this many rows come into the window at each `settle` (a scroll event or a frame after an update), so
+ * that drawing and laying them out stays well inside one frame's budget; 15 rows fill more than a screen.
+ */
+const STEP = 15;
 /** The window grows over a focused row up to this many rows; beyond, focus moves to a visible message. */
 const MAX_ROWS = 400;
+/**
+ * A reader scrolling up this close to the top of the loaded history (in rows) has the page before loaded, so
+ * it is usually there before they reach the top; about one page of the engine's (50 messages).
+ */
+const OLDER_AHEAD = 60;
 
 const windows = new WeakMap<Element, RowWindow>();
 
@@ -151,6 +161,9 @@ class RowWindow extends Directive {
   private historySeq = 0;
   private historyUnsent = new Set<string>();
   private settling = 0;
+  /** The first row on screen at the last `settle`, counted from the first loaded row; the last scroll offset. */
+  private firstShown = Number.POSITIVE_INFINITY;
+  private lastScrollTop = 0;
 
   constructor(info: PartInfo) {
     super(info);
@@ -175,17 +188,23 @@ class RowWindow extends Directive {
       this.end = rows.length;
       this.forgetLive(model.thread.lastSeq);
     } else {
-      // At the top, older history comes into the window; at the bottom, new messages. Elsewhere the window
-      // stays on the rows it showed.
-      this.start = this.start === 0 ? 0 : this.find(old, this.start, 1);
+      // The window stays on the rows it showed; at the bottom, new messages come into it. Older history that
+      // came in above is drawn by `settle`, a step a frame as the reader nears it, so that no one task lays out
+      // a whole page of rows. Asked for by the older-history button, it comes in at once, under the button.
+      this.start = this.start === 0 && this.olderButtonFocused() ? 0 : this.find(old, this.start, 1);
       this.end = this.end >= old.length ? rows.length : this.find(old, this.end - 1, -1) + 1;
       if (this.end < this.start)
         [this.start, this.end] = [Math.max(0, rows.length - FIRST_ROWS), rows.length];
     }
     this.draw();
-    cancelAnimationFrame(this.settling);
-    this.settling = requestAnimationFrame(() => this.settle());
+    this.settleSoon();
     return noChange;
+  }
+
+  private olderButtonFocused(): boolean {
+    const root = this.log!.getRootNode() as Document | ShadowRoot;
+    const active = root.activeElement;
+    return !!active && this.log!.contains(active) && active.matches('[part~="load-older"]');
   }
 
   /** Where old row `index` is now, or the nearest row that is still there, looking in `direction`. */
@@ -248,7 +267,18 @@ class RowWindow extends Directive {
 
   /** Row elements of the window, in order. */
   private elements(): HTMLElement[] {
-    return [...this.log!.querySelectorAll<HTMLElement>(':scope > .rows > *')];
+    const els: HTMLElement[] = [];
+    for (const part of this.log!.children)
+      if (part.classList.contains('rows')) els.push(...(part.children as HTMLCollectionOf<HTMLElement>));
+    return els;
+  }
+
+  /** `settle` in the next frame, once however many scroll events and updates come before it. */
+  private settleSoon(): void {
+    this.settling ||= requestAnimationFrame(() => {
+      this.settling = 0;
+      this.settle();
+    });
   }
 
   /** Moves the window to [start, end) and keeps the row at `anchor` where it was on screen (and focus on it). */
@@ -257,6 +287,7 @@ class RowWindow extends Directive {
     const root = log.getRootNode() as Document | ShadowRoot;
     const focused = root.activeElement?.closest<HTMLElement>('[part~="message"]');
     const focusedId = focused && log.contains(focused) ? focused.dataset.clientId : undefined;
+    const olderFocused = this.olderButtonFocused();
     const anchorId = anchor?.dataset.clientId;
     const top = anchor?.getBoundingClientRect().top ?? 0;
     if (end < this.end) this.forgetLive();
@@ -267,13 +298,15 @@ class RowWindow extends Directive {
       log.querySelector<HTMLElement>(`[part~="message"][data-client-id="${CSS.escape(id)}"]`);
     const now = anchorId ? byId(anchorId) : null;
     if (now) log.scrollTop += now.getBoundingClientRect().top - top;
-    // A focused row that had to leave (or was drawn again elsewhere): focus the anchor, or the row again.
-    if (focusedId && !focused!.isConnected) {
-      const target = byId(focusedId) ?? now;
-      if (target) {
-        target.tabIndex = -1;
-        target.focus({ preventScroll: true });
-      }
+    // A focused row that had to leave (or was drawn again elsewhere): focus the anchor, or the row again. A
+    // focused older-history button that left: the oldest message shown.
+    const target = focusedId && !focused!.isConnected ? (byId(focusedId) ?? now) : null;
+    const oldest =
+      olderFocused && !this.olderButtonFocused() ? log.querySelector<HTMLElement>('[part~="message"]') : null;
+    const refocus = target ?? oldest;
+    if (refocus) {
+      refocus.tabIndex = -1;
+      refocus.focus({ preventScroll: true });
     }
   }
 
@@ -293,14 +326,18 @@ class RowWindow extends Directive {
       } else if (first >= 0) break;
     }
     if (first < 0) return;
+    this.firstShown = this.start + first;
     const n = this.rows.length;
     let start = this.start;
     let end = this.end;
     const above = first;
     const below = els.length - 1 - last;
     if ((above < MIN_AHEAD && start > 0) || above > MAX_AHEAD)
-      start = Math.max(0, this.start + first - AHEAD);
-    if ((below < MIN_AHEAD && end < n) || below > MAX_AHEAD) end = Math.min(n, this.start + last + 1 + AHEAD);
+      start = Math.max(0, this.start + first - AHEAD, this.start - STEP);
+    if ((below < MIN_AHEAD && end < n) || below > MAX_AHEAD)
+      end = Math.min(n, this.start + last + 1 + AHEAD, this.end + STEP);
+    // A focused older-history button keeps the top of the window, and the rows it brought in, in the DOM.
+    if (this.start === 0 && this.olderButtonFocused() && end <= MAX_ROWS) start = 0;
     // Keep a focused row (a keyboard user's place) unless the window would grow too large.
     const root = log.getRootNode() as Document | ShadowRoot;
     const focused = root.activeElement?.closest<HTMLElement>('.rows > *');
@@ -324,17 +361,22 @@ class RowWindow extends Directive {
     return true;
   }
 
-  readonly onScroll = (event: Event) => {
-    // Only the top of everything loaded asks for older history.
-    if (this.start === 0) this.model.actions?.onScroll(event);
-    this.settle();
+  readonly onScroll = () => {
+    const top = this.log!.scrollTop;
+    const up = top < this.lastScrollTop;
+    this.lastScrollTop = top;
+    this.settleSoon();
+    // Older history is asked for while the reader scrolls up within a page of the top of what is loaded, and
+    // at the very top however they got there.
+    if ((up && this.firstShown < OLDER_AHEAD) || (this.start === 0 && top < 48))
+      this.model.actions?.wantOlder();
   };
 }
 
 const rowWindow = directive(RowWindow);
 
 function onLogScroll(event: Event): void {
-  windows.get(event.currentTarget as Element)?.onScroll(event);
+  windows.get(event.currentTarget as Element)?.onScroll();
 }
 
 /**
