@@ -26,7 +26,9 @@ async function longThread() {
   const listMessages = adapter.listMessages.bind(adapter);
   let gate: Promise<void> | null = null;
   let release = () => {};
+  let olderAsked = 0;
   adapter.listMessages = async (threadId, query) => {
+    if (query?.before) olderAsked++;
     const page = await listMessages(threadId, query);
     if (query?.before) await gate;
     return page;
@@ -37,7 +39,7 @@ async function longThread() {
   const root = await open(el);
   await until(() => !!row(root, `message ${TOTAL}.`));
   const log = root.querySelector<HTMLElement>('[part~="messages"]')!;
-  return { hub, bob, thread, el, root, log, hold, release: () => release() };
+  return { hub, bob, thread, el, root, log, hold, release: () => release(), olderAsked: () => olderAsked };
 }
 
 const rowsInDom = (root: ShadowRoot) => root.querySelectorAll('[part~="message"]').length;
@@ -107,6 +109,47 @@ describe('<bm-secure-chat> long history: a window of rows', () => {
     await frame();
     expect(watched.isConnected).to.equal(true);
     expect(topIn(log, watched)).to.be.closeTo(before, 1);
+  });
+
+  it('asks for the page before while the reader scrolls up towards the top, not only once there', async () => {
+    const { log, olderAsked } = await longThread();
+    // Opening scrolled down to the newest message: nothing older asked for.
+    await frame();
+    await frame();
+    expect(olderAsked()).to.equal(0);
+    // One step up, still far from the top of the 50 loaded messages: the page before is asked for.
+    log.scrollTop -= 150;
+    await frame();
+    await frame();
+    expect(log.scrollTop).to.be.greaterThan(300);
+    expect(olderAsked()).to.equal(1);
+  });
+
+  it('brings an older page into the DOM a step a frame, not all at once', async () => {
+    const { root, log, hold, release, olderAsked } = await longThread();
+    hold();
+    await holdAtTop(root, log, () => olderAsked() === 1);
+    const seen = new Set(
+      [...root.querySelectorAll<HTMLElement>('[part~="message"]')].map((m) => m.dataset.clientId),
+    );
+    release();
+    // Held at the top, frame after frame, until the page's oldest message is in: no frame adds more than 15 rows.
+    let most = 0;
+    let frames = 0;
+    while (!row(root, `message ${TOTAL - 99}.`)) {
+      if (++frames > 600) throw new Error('The older page never came into the DOM');
+      log.scrollTop = 0;
+      await frame();
+      let added = 0;
+      for (const m of root.querySelectorAll<HTMLElement>('[part~="message"]'))
+        if (!seen.has(m.dataset.clientId)) {
+          seen.add(m.dataset.clientId);
+          added++;
+        }
+      most = Math.max(most, added);
+    }
+    expect(most).to.be.greaterThan(0);
+    expect(most).to.be.at.most(15);
   });
 
   it('adds rows above without moving what is on screen when the reader scrolls back up', async () => {
