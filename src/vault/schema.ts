@@ -160,6 +160,12 @@ export interface VaultSettings {
    * (so its keys are never lost); one stored without this mark is published again (device-setup.ts).
    */
   devicePublished: string;
+  /**
+   * Written before a device's keys are first published, removed once they are: which device, as a first device
+   * of an identity (its own list of one) or as a restored one (added to its identity's list), and the identity
+   * key the server held before (null for none). A reload finishes a publication that this says was cut short.
+   */
+  devicePending: { deviceId: string; kind: 'first' | 'restored'; replaces: string | null };
   /** Per thread id: the memberships this device saw, and the ones it saw end. */
   memberships: Record<string, ThreadMemberships>;
 }

@@ -9,6 +9,14 @@ import type {
   Thread,
 } from '../../src/adapter/types.js';
 import { EncryptedThreads } from '../../src/engine/security/thread-security.js';
+import { createNewIdentityDevice, createRestoredDevice } from '../../src/engine/security/device-setup.js';
+import {
+  exportSpki,
+  fromBase64Url,
+  importEcdsaPublicSpki,
+  toBase64Url,
+  verifyDeviceList,
+} from '../../src/crypto/index.js';
 import { cleanUpVaults, openTestVault, uniqueUserId } from '../vault/helpers.js';
 
 /**
@@ -265,6 +273,124 @@ describe('encrypted threads (engine, real crypto and vaults)', () => {
     const later = new EncryptedThreads({ adapter: flaky, vault, userId });
     await later.ensureDevice();
     expect(published).to.equal(1);
+  });
+
+  describe('a device whose publication was cut short', () => {
+    /** The user's adapter on `server`, failing every publication while `down.value`. */
+    function flakyAdapter(server: KeyServer, userId: string, down: { value: boolean }) {
+      const adapter = server.adapterFor(userId);
+      return {
+        ...adapter,
+        publishKeys: async (bundle: Omit<KeyBundle, 'userId' | 'updatedAt'>) => {
+          if (down.value) throw new Error('network down');
+          return adapter.publishKeys(bundle);
+        },
+      } as never;
+    }
+
+    async function listedDevices(server: KeyServer, userId: string): Promise<string[]> {
+      const bundle = server.bundles.get(userId)!;
+      const identityKey = await importEcdsaPublicSpki(fromBase64Url(bundle.identityKey));
+      const list = await verifyDeviceList(fromBase64Url(bundle.signedDeviceList), identityKey, userId);
+      return list.devices.map((d) => d.deviceId);
+    }
+
+    const spki = async (key: CryptoKey) => toBase64Url(await exportSpki(key));
+
+    it('a fresh start over old keys: the next try replaces them with the new identity', async () => {
+      const server = new KeyServer();
+      const userId = uniqueUserId('alice');
+      const down = { value: false };
+      // The user's old browser published an identity; this one starts fresh, offline at the moment it publishes.
+      const old = await createNewIdentityDevice(
+        {
+          adapter: flakyAdapter(server, userId, down),
+          vault: await openTestVault(userId, { scope: 'other browser' }),
+          userId,
+          now: Date.now,
+        },
+        false,
+      );
+      const vault = await openTestVault(userId);
+      down.value = true;
+      const error = await createNewIdentityDevice(
+        { adapter: flakyAdapter(server, userId, down), vault, userId, now: Date.now },
+        false,
+      ).catch((e: unknown) => e);
+      expect((error as Error).message).to.equal('network down');
+      expect(server.bundles.get(userId)!.identityKey).to.equal(await spki(old.record.identity.publicKey));
+      down.value = false;
+      const device = await new EncryptedThreads({
+        adapter: flakyAdapter(server, userId, down),
+        vault,
+        userId,
+      }).ensureDevice();
+      expect(server.bundles.get(userId)!.identityKey).to.equal(await spki(device.identity.publicKey));
+      expect(await listedDevices(server, userId)).to.deep.equal([device.deviceId]);
+    });
+
+    it('a fresh start whose keys someone else replaced meanwhile does not overwrite theirs', async () => {
+      const server = new KeyServer();
+      const userId = uniqueUserId('alice');
+      const down = { value: true };
+      const vault = await openTestVault(userId);
+      await createNewIdentityDevice(
+        { adapter: flakyAdapter(server, userId, down), vault, userId, now: Date.now },
+        false,
+      ).catch(() => undefined);
+      // Another browser of the user set up keys while this one was offline.
+      down.value = false;
+      const other = await createNewIdentityDevice(
+        {
+          adapter: flakyAdapter(server, userId, down),
+          vault: await openTestVault(userId, { scope: 'other browser' }),
+          userId,
+          now: Date.now,
+        },
+        false,
+      );
+      await new EncryptedThreads({
+        adapter: flakyAdapter(server, userId, down),
+        vault,
+        userId,
+      }).ensureDevice();
+      expect(server.bundles.get(userId)!.identityKey).to.equal(await spki(other.record.identity.publicKey));
+      expect(await listedDevices(server, userId)).to.deep.equal([other.record.deviceId]);
+    });
+
+    it('a restored device: the next try adds it to its identity’s list, beside the earlier device', async () => {
+      const server = new KeyServer();
+      const userId = uniqueUserId('alice');
+      const down = { value: false };
+      const first = await createNewIdentityDevice(
+        {
+          adapter: flakyAdapter(server, userId, down),
+          vault: await openTestVault(userId, { scope: 'other browser' }),
+          userId,
+          now: Date.now,
+        },
+        true,
+      );
+      const vault = await openTestVault(userId);
+      down.value = true;
+      // The identity as a restore has it (non-extractable, from the backup), restored while offline.
+      const identity = first.record.identity as CryptoKeyPair;
+      const error = await createRestoredDevice(
+        { adapter: flakyAdapter(server, userId, down), vault, userId, now: Date.now },
+        identity,
+        null,
+      ).catch((e: unknown) => e);
+      expect((error as Error).message).to.equal('network down');
+      expect(await listedDevices(server, userId)).to.deep.equal([first.record.deviceId]);
+      down.value = false;
+      const device = await new EncryptedThreads({
+        adapter: flakyAdapter(server, userId, down),
+        vault,
+        userId,
+      }).ensureDevice();
+      expect(await listedDevices(server, userId)).to.deep.equal([first.record.deviceId, device.deviceId]);
+      expect(server.bundles.get(userId)!.identityKey).to.equal(await spki(identity.publicKey));
+    });
   });
 
   it('adopts the winner when two members race to create the same epoch', async () => {

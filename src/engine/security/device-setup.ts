@@ -61,12 +61,19 @@ export async function createNewIdentityDevice(
   options: NewDeviceOptions,
   forBackup: boolean,
 ): Promise<CreatedDevice> {
-  const { vault } = options;
+  const { vault, adapter, userId } = options;
+  const [held] = await adapter.fetchKeys([userId]);
   const generated = await generateIdentityKeyPair(forBackup);
   const identity = forBackup ? await nonExtractableSigningPair(generated) : generated;
   const keys = await generateDeviceKeys();
   const deviceId = await deviceIdFor(keys.signing.publicKey);
-  // Stored first: a page that dies after publishing must not leave the server with keys nobody holds.
+  // Stored first: a page that dies after publishing must not leave the server with keys nobody holds. What is
+  // to be published is written down before, so that a reload finishes it (`ensurePublished`).
+  await vault.settings.put('devicePending', {
+    deviceId,
+    kind: 'first',
+    replaces: held?.identityKey ?? null,
+  });
   const record = await vault.createDevice({ deviceId, identity, signing: keys.signing, hpke: keys.hpke });
   await publishFirstDevice(options, record, identity);
   return { record, extractableIdentity: forBackup ? generated : null };
@@ -78,25 +85,76 @@ async function publishFirstDevice(
   record: DeviceRecord,
   identity: CryptoKeyPair,
 ): Promise<void> {
-  const { vault, adapter, userId, now } = options;
+  const { adapter, userId, now } = options;
   const entry = await deviceEntry(record.deviceId, record.signing.publicKey, record.hpke.publicKey);
   await publishList(adapter, identity, { userId, version: 1, issuedAt: now(), devices: [entry] }, null);
-  await vault.settings.put('devicePublished', record.deviceId);
+  await markPublished(options.vault, record.deviceId);
+}
+
+async function markPublished(vault: Vault, deviceId: string): Promise<void> {
+  await vault.settings.put('devicePublished', deviceId);
+  await vault.settings.delete('devicePending');
 }
 
 /**
  * A stored device whose first publication may not have reached the server (the network failed between storing
- * and publishing): when the server holds no keys for the user, its list is published now. When it holds some,
- * they were published by this device or since by another one, and the usual checks of the user's own device
- * list take over. Either way the device is marked, so this costs one request per device at most.
+ * and publishing, or the page closed) is published now, once; then the device is marked, so this costs one
+ * request per device at most.
+ * - Written down as pending (`devicePending`): a first device is published when the server still holds what it
+ *   held before (nothing, or the identity a fresh start replaces); a restored device is added to its identity's
+ *   list when that list lacks it. When the server already holds this device's identity (and, for a restored
+ *   one, this device in its list), the publication had reached it.
+ * - Anything else (no pending record, from a vault written before it existed, or a server that since holds
+ *   another identity): published only when the server holds no keys for the user, never over someone else's.
+ *   A device that is missing from its identity's list without a pending record was revoked, and stays so.
  */
 export async function ensurePublished(options: NewDeviceOptions, record: DeviceRecord): Promise<void> {
   const { vault, adapter, userId } = options;
   const { publicKey, privateKey } = record.identity;
   if (!privateKey || (await vault.settings.get('devicePublished')) === record.deviceId) return;
+  const identity = { publicKey, privateKey };
+  const pending = await vault.settings.get('devicePending');
   const [bundle] = await adapter.fetchKeys([userId]);
-  if (!bundle) await publishFirstDevice(options, record, { publicKey, privateKey });
-  else await vault.settings.put('devicePublished', record.deviceId);
+  const held = bundle?.identityKey ?? null;
+  const ours = toBase64Url(await exportSpki(publicKey));
+  if (pending?.deviceId === record.deviceId) {
+    if (pending.kind === 'first' && held !== ours && held === pending.replaces)
+      return publishFirstDevice(options, record, identity);
+    if (pending.kind === 'restored' && bundle && held === ours)
+      return publishRestored(options, record, identity, bundle);
+  }
+  if (!bundle) return publishFirstDevice(options, record, identity);
+  await markPublished(vault, record.deviceId);
+}
+
+/**
+ * Adds a restored device to the device list of its identity that the server holds (verified first) and marks
+ * it published. A restore publishes with the backup it came from; finishing a publication after a reload
+ * (no `backup` given) keeps the server's, and publishes nothing when the list has the device already.
+ */
+async function publishRestored(
+  options: NewDeviceOptions,
+  record: DeviceRecord,
+  identity: CryptoKeyPair,
+  bundle: KeyBundle | undefined,
+  backup?: KeyBundle['backup'],
+): Promise<void> {
+  const { vault, adapter, userId, now } = options;
+  let earlier: DeviceEntry[] = [];
+  let version = 0;
+  if (bundle && bundle.identityKey === toBase64Url(await exportSpki(identity.publicKey))) {
+    const identityKey = await importEcdsaPublicSpki(fromBase64Url(bundle.identityKey));
+    const list = await verifyDeviceList(fromBase64Url(bundle.signedDeviceList), identityKey, userId);
+    earlier = list.devices;
+    version = list.version;
+  }
+  if (backup !== undefined || !earlier.some((d) => d.deviceId === record.deviceId)) {
+    const entry = await deviceEntry(record.deviceId, record.signing.publicKey, record.hpke.publicKey);
+    const devices = [...earlier.filter((d) => d.deviceId !== record.deviceId), entry];
+    const list = { userId, version: version + 1, issuedAt: now(), devices };
+    await publishList(adapter, identity, list, backup ?? bundle?.backup ?? null);
+  }
+  await markPublished(vault, record.deviceId);
 }
 
 /**
@@ -109,22 +167,17 @@ export async function createRestoredDevice(
   identity: CryptoKeyPair,
   backup: KeyBundle['backup'],
 ): Promise<DeviceRecord> {
-  const { vault, adapter, userId, now } = options;
+  const { vault, adapter, userId } = options;
   const [bundle] = await adapter.fetchKeys([userId]);
-  let earlier: DeviceEntry[] = [];
-  let version = 0;
-  if (bundle && bundle.identityKey === toBase64Url(await exportSpki(identity.publicKey))) {
-    const identityKey = await importEcdsaPublicSpki(fromBase64Url(bundle.identityKey));
-    const list = await verifyDeviceList(fromBase64Url(bundle.signedDeviceList), identityKey, userId);
-    earlier = list.devices;
-    version = list.version;
-  }
   const keys = await generateDeviceKeys();
   const deviceId = await deviceIdFor(keys.signing.publicKey);
+  await vault.settings.put('devicePending', {
+    deviceId,
+    kind: 'restored',
+    replaces: bundle?.identityKey ?? null,
+  });
   const record = await vault.createDevice({ deviceId, identity, signing: keys.signing, hpke: keys.hpke });
-  const entry = await deviceEntry(deviceId, keys.signing.publicKey, keys.hpke.publicKey);
-  const devices = [...earlier.filter((d) => d.deviceId !== deviceId), entry];
-  await publishList(adapter, identity, { userId, version: version + 1, issuedAt: now(), devices }, backup);
+  await publishRestored(options, record, identity, bundle, backup);
   return record;
 }
 
