@@ -166,6 +166,8 @@ export interface VaultSettings {
    * key the server held before (null for none). A reload finishes a publication that this says was cut short.
    */
   devicePending: { deviceId: string; kind: 'first' | 'restored'; replaces: string | null };
+  /** When a restore began that has not finished (engine/security/recovery.ts); removed once it has. */
+  restoreUnfinished: number;
   /** Per thread id: the memberships this device saw, and the ones it saw end. */
   memberships: Record<string, ThreadMemberships>;
 }

@@ -106,6 +106,56 @@ describe('recovery in the engine (two vaults, real IndexedDB and Web Crypto, mem
     fresh.engine.stop();
   });
 
+  it('a restore cut short by the network goes on from where it stopped when tried again, with the same device', async () => {
+    const { hub, alice, bob, hers, his, stop } = await history();
+    const fresh = await browser(hub, alice, 'new-laptop');
+    const publishKeys = fresh.adapter.publishKeys.bind(fresh.adapter);
+    fresh.adapter.publishKeys = () => Promise.reject(new Error('network down'));
+    const error = await rejection(fresh.security.recovery.restore(PASSPHRASE));
+    expect((error as Error).message).to.equal('network down');
+    const stored = await fresh.vault.loadDevice();
+    expect(stored, 'the device is kept').to.not.equal(null);
+    expect((await hub.adapterFor(bob).fetchKeys([alice]))[0]!.devices).to.have.length(1);
+
+    fresh.adapter.publishKeys = publishKeys;
+    await fresh.security.recovery.restore(PASSPHRASE);
+    const device = (await fresh.vault.loadDevice())!;
+    expect(device.deviceId).to.equal(stored!.deviceId);
+    expect((await hub.adapterFor(bob).fetchKeys([alice]))[0]!.devices.map((d) => d.deviceId)).to.include(
+      device.deviceId,
+    );
+    await fresh.engine.start();
+    await fresh.engine.openThread(hers);
+    await fresh.engine.openThread(his);
+    expect(texts(fresh, hers)).to.deep.equal(['from Alice, before the loss']);
+    expect(texts(fresh, his)).to.deep.equal(['from Bob, before the loss']);
+    // Done: restoring again is refused, as on any set-up browser.
+    const again = await rejection(fresh.security.recovery.restore(PASSPHRASE));
+    expect((again as { reason?: string }).reason).to.equal('setup-not-needed');
+    stop();
+    fresh.engine.stop();
+  });
+
+  it('a restore an earlier page left unfinished asks for the passphrase again, then reads the history', async () => {
+    const { hub, alice, hers, stop } = await history();
+    const first = await browser(hub, alice, 'new-laptop');
+    // The device is published, then the page loses the network while copying the backup's epoch keys.
+    first.adapter.getSealedKeys = () => Promise.reject(new Error('network down'));
+    await rejection(first.security.recovery.restore(PASSPHRASE));
+
+    // The page is loaded again: the same vault, a new engine. It does not read as if set up.
+    const again = await browser(hub, alice, 'new-laptop');
+    const setup = await rejection(again.security.ensureDevice());
+    expect(setup).to.be.instanceOf(DeviceSetupError);
+    expect(again.setup).to.deep.equal([['restore']]);
+    await again.security.recovery.restore(PASSPHRASE);
+    await again.engine.start();
+    await again.engine.openThread(hers);
+    expect(texts(again, hers)).to.deep.equal(['from Alice, before the loss']);
+    stop();
+    again.engine.stop();
+  });
+
   it('refuses a wrong passphrase and loses nothing: the vault stays empty and the backup stays on the server', async () => {
     const { hub, alice, stop } = await history();
     const fresh = await browser(hub, alice, 'new-laptop');

@@ -17,7 +17,7 @@ import {
   toBase64Url,
   verifyDeviceList,
 } from '../../src/crypto/index.js';
-import { cleanUpVaults, openTestVault, uniqueUserId } from '../vault/helpers.js';
+import { cleanUpVaults, openTestVault, rejection, uniqueUserId } from '../vault/helpers.js';
 
 /**
  * The backend is this unit's neighbour: an in-memory store of key bundles, epochs and sealed keys with the
@@ -297,99 +297,62 @@ describe('encrypted threads (engine, real crypto and vaults)', () => {
 
     const spki = async (key: CryptoKey) => toBase64Url(await exportSpki(key));
 
-    it('a fresh start over old keys: the next try replaces them with the new identity', async () => {
+    /**
+     * One user on a key server with two browsers: `here`, the vault under test, and `other`; every publication
+     * fails while `down.value`. `reload` is this browser's next page: a new engine half on the same vault.
+     */
+    async function oneUser() {
       const server = new KeyServer();
       const userId = uniqueUserId('alice');
       const down = { value: false };
+      const adapter = flakyAdapter(server, userId, down);
+      const here = { adapter, vault: await openTestVault(userId), userId, now: Date.now };
+      const other = { ...here, vault: await openTestVault(userId, { scope: 'other browser' }) };
+      const reload = () => new EncryptedThreads({ adapter, vault: here.vault, userId }).ensureDevice();
+      const listed = () => listedDevices(server, userId);
+      const identityKey = () => server.bundles.get(userId)!.identityKey;
+      return { down, here, other, reload, listed, identityKey };
+    }
+
+    it('a fresh start over old keys: the next try replaces them with the new identity', async () => {
+      const { down, here, other, reload, listed, identityKey } = await oneUser();
       // The user's old browser published an identity; this one starts fresh, offline at the moment it publishes.
-      const old = await createNewIdentityDevice(
-        {
-          adapter: flakyAdapter(server, userId, down),
-          vault: await openTestVault(userId, { scope: 'other browser' }),
-          userId,
-          now: Date.now,
-        },
-        false,
-      );
-      const vault = await openTestVault(userId);
+      const old = await createNewIdentityDevice(other, false);
       down.value = true;
-      const error = await createNewIdentityDevice(
-        { adapter: flakyAdapter(server, userId, down), vault, userId, now: Date.now },
-        false,
-      ).catch((e: unknown) => e);
+      const error = await rejection(createNewIdentityDevice(here, false));
       expect((error as Error).message).to.equal('network down');
-      expect(server.bundles.get(userId)!.identityKey).to.equal(await spki(old.record.identity.publicKey));
+      expect(identityKey()).to.equal(await spki(old.record.identity.publicKey));
       down.value = false;
-      const device = await new EncryptedThreads({
-        adapter: flakyAdapter(server, userId, down),
-        vault,
-        userId,
-      }).ensureDevice();
-      expect(server.bundles.get(userId)!.identityKey).to.equal(await spki(device.identity.publicKey));
-      expect(await listedDevices(server, userId)).to.deep.equal([device.deviceId]);
+      const device = await reload();
+      expect(identityKey()).to.equal(await spki(device.identity.publicKey));
+      expect(await listed()).to.deep.equal([device.deviceId]);
     });
 
     it('a fresh start whose keys someone else replaced meanwhile does not overwrite theirs', async () => {
-      const server = new KeyServer();
-      const userId = uniqueUserId('alice');
-      const down = { value: true };
-      const vault = await openTestVault(userId);
-      await createNewIdentityDevice(
-        { adapter: flakyAdapter(server, userId, down), vault, userId, now: Date.now },
-        false,
-      ).catch(() => undefined);
+      const { down, here, other, reload, listed, identityKey } = await oneUser();
+      down.value = true;
+      await rejection(createNewIdentityDevice(here, false));
       // Another browser of the user set up keys while this one was offline.
       down.value = false;
-      const other = await createNewIdentityDevice(
-        {
-          adapter: flakyAdapter(server, userId, down),
-          vault: await openTestVault(userId, { scope: 'other browser' }),
-          userId,
-          now: Date.now,
-        },
-        false,
-      );
-      await new EncryptedThreads({
-        adapter: flakyAdapter(server, userId, down),
-        vault,
-        userId,
-      }).ensureDevice();
-      expect(server.bundles.get(userId)!.identityKey).to.equal(await spki(other.record.identity.publicKey));
-      expect(await listedDevices(server, userId)).to.deep.equal([other.record.deviceId]);
+      const theirs = await createNewIdentityDevice(other, false);
+      await reload();
+      expect(identityKey()).to.equal(await spki(theirs.record.identity.publicKey));
+      expect(await listed()).to.deep.equal([theirs.record.deviceId]);
     });
 
     it('a restored device: the next try adds it to its identity’s list, beside the earlier device', async () => {
-      const server = new KeyServer();
-      const userId = uniqueUserId('alice');
-      const down = { value: false };
-      const first = await createNewIdentityDevice(
-        {
-          adapter: flakyAdapter(server, userId, down),
-          vault: await openTestVault(userId, { scope: 'other browser' }),
-          userId,
-          now: Date.now,
-        },
-        true,
-      );
-      const vault = await openTestVault(userId);
-      down.value = true;
+      const { down, here, other, reload, listed, identityKey } = await oneUser();
+      const first = await createNewIdentityDevice(other, true);
       // The identity as a restore has it (non-extractable, from the backup), restored while offline.
       const identity = first.record.identity as CryptoKeyPair;
-      const error = await createRestoredDevice(
-        { adapter: flakyAdapter(server, userId, down), vault, userId, now: Date.now },
-        identity,
-        null,
-      ).catch((e: unknown) => e);
+      down.value = true;
+      const error = await rejection(createRestoredDevice(here, identity, null));
       expect((error as Error).message).to.equal('network down');
-      expect(await listedDevices(server, userId)).to.deep.equal([first.record.deviceId]);
+      expect(await listed()).to.deep.equal([first.record.deviceId]);
       down.value = false;
-      const device = await new EncryptedThreads({
-        adapter: flakyAdapter(server, userId, down),
-        vault,
-        userId,
-      }).ensureDevice();
-      expect(await listedDevices(server, userId)).to.deep.equal([first.record.deviceId, device.deviceId]);
-      expect(server.bundles.get(userId)!.identityKey).to.equal(await spki(identity.publicKey));
+      const device = await reload();
+      expect(await listed()).to.deep.equal([first.record.deviceId, device.deviceId]);
+      expect(identityKey()).to.equal(await spki(identity.publicKey));
     });
   });
 

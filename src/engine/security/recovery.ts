@@ -21,10 +21,11 @@ import {
   toBase64Url,
   verifyAnnouncement,
   type KdfOptions,
+  type RecoveryKeys,
 } from '../../crypto/index.js';
 import type { BackupSettings, DeviceRecord, Vault } from '../../vault/index.js';
 import { RecoveryFlowError, type RecoveryStatus } from '../recovery.js';
-import { createRestoredDevice, createNewIdentityDevice } from './device-setup.js';
+import { createRestoredDevice, createNewIdentityDevice, ensurePublished } from './device-setup.js';
 
 export interface AccountRecoveryOptions {
   adapter: ChatAdapter;
@@ -45,6 +46,8 @@ export class AccountRecovery {
   /** The identity key pair, extractable, while this page may still put it into a backup (see `holdIdentity`). */
   private identityForBackup: CryptoKeyPair | null = null;
   private catchingUp: Promise<number> | null = null;
+  /** A restore is running in this page: its unfinished mark is its own, not one left by an earlier page. */
+  private restoring = false;
 
   constructor(private readonly options: AccountRecoveryOptions) {}
 
@@ -79,7 +82,7 @@ export class AccountRecovery {
   }
 
   async enable(passphrase: string): Promise<void> {
-    const { adapter, vault, now } = this.options;
+    const { adapter } = this.options;
     await this.options.device();
     if ((await this.backup())?.enabled) throw new RecoveryFlowError('already-enabled');
     const identity = this.identityForBackup;
@@ -90,17 +93,7 @@ export class AccountRecovery {
     const recipientId = await backupRecipientIdFor(created.backupPublicKey);
     await adapter.putRecoveryBlob({ blob: toBase64Url(created.blob) });
     await this.republish({ recipientId, publicKey: created.backupPublicKey });
-    const at = now();
-    await vault.settings.put('backup', {
-      enabled: true,
-      publicKey: created.backupPublicKey,
-      privateKey: created.backupPrivateKey,
-      recipientId,
-      iterations: created.iterations,
-      createdAt: at,
-      updatedAt: at,
-      identityIncluded: !!created.identityKeyPair,
-    });
+    await this.keepBackupKey(created, recipientId);
     this.identityForBackup = null;
     await this.catchUp();
   }
@@ -205,22 +198,44 @@ export class AccountRecovery {
    * Restores a fresh browser: the passphrase opens the backup; the identity (when the backup holds it) signs a
    * new device into the user's device list; every epoch key sealed to the backup is opened, checked against its
    * signed announcement, and stored. Returns the new device. A wrong passphrase changes nothing.
+   *
+   * A restore cut short once its device was stored (the network failed, the page closed) is finished by the
+   * next call, with the device it stored: the backup key and the mark `restoreUnfinished` are written to the
+   * vault before the device, and the mark is removed only when every step is done.
    */
   async restore(passphrase: string): Promise<DeviceRecord> {
     const { adapter, vault, userId, now } = this.options;
-    if (await vault.loadDevice()) throw new RecoveryFlowError('setup-not-needed');
+    const existing = await vault.loadDevice();
+    if (existing && !(await this.unfinished())) throw new RecoveryFlowError('setup-not-needed');
     const stored = await adapter.getRecoveryBlob();
     if (!stored) throw new RecoveryFlowError('no-backup');
     const keys = await openRecoveryBackup(fromBase64Url(stored.blob), passphrase, this.options.kdf);
-    const recipientId = await backupRecipientIdFor(keys.backupPublicKey);
-    const published = { recipientId, hpkeKey: toBase64Url(await exportSpki(keys.backupPublicKey)) };
-    const setup = { adapter, vault, userId, now };
-    const record = keys.identityKeyPair
-      ? await createRestoredDevice(setup, keys.identityKeyPair, published)
-      : // A backup made after the identity existed holds no identity: new keys, and contacts see a change.
-        (await createNewIdentityDevice(setup, false)).record;
-    const at = now();
-    await vault.settings.put('backup', {
+    this.restoring = true;
+    try {
+      if (existing) {
+        await this.finishRestore(existing);
+        return existing;
+      }
+      const recipientId = await backupRecipientIdFor(keys.backupPublicKey);
+      await this.keepBackupKey(keys, recipientId);
+      await vault.settings.put('restoreUnfinished', now());
+      const published = { recipientId, hpkeKey: toBase64Url(await exportSpki(keys.backupPublicKey)) };
+      const setup = { adapter, vault, userId, now };
+      const record = keys.identityKeyPair
+        ? await createRestoredDevice(setup, keys.identityKeyPair, published)
+        : // A backup made after the identity existed holds no identity: new keys, and contacts see a change.
+          (await createNewIdentityDevice(setup, false)).record;
+      await this.finishRestore(record);
+      return record;
+    } finally {
+      this.restoring = false;
+    }
+  }
+
+  /** The backup's key pair into the vault: from now on new epoch keys are sealed to it too, with no passphrase. */
+  private async keepBackupKey(keys: RecoveryKeys, recipientId: string): Promise<void> {
+    const at = this.options.now();
+    await this.options.vault.settings.put('backup', {
       enabled: true,
       publicKey: keys.backupPublicKey,
       privateKey: keys.backupPrivateKey,
@@ -230,12 +245,28 @@ export class AccountRecovery {
       updatedAt: at,
       identityIncluded: !!keys.identityKeyPair,
     });
-    if (!keys.identityKeyPair) await this.republish({ recipientId, publicKey: keys.backupPublicKey });
-    await this.restoreEpochKeys(recipientId, {
-      publicKey: keys.backupPublicKey,
-      privateKey: keys.backupPrivateKey,
+  }
+
+  /** Whether a restore in an earlier page stopped before it was done (`restore` finishes it). */
+  async unfinished(): Promise<boolean> {
+    return !this.restoring && (await this.options.vault.settings.get('restoreUnfinished')) !== undefined;
+  }
+
+  /**
+   * A restore's steps after its device is stored, each one safe to repeat: the device's publication, the backup
+   * key in the bundle of a new identity, the epoch keys sealed to the backup; then the mark goes.
+   */
+  private async finishRestore(record: DeviceRecord): Promise<void> {
+    const { adapter, vault, userId, now } = this.options;
+    const backup = await this.backup();
+    if (!backup) throw new RecoveryFlowError('no-backup', 'The restore lost its backup key');
+    await ensurePublished({ adapter, vault, userId, now }, record);
+    if (!backup.identityIncluded) await this.republish(backup, record);
+    await this.restoreEpochKeys(backup.recipientId, {
+      publicKey: backup.publicKey,
+      privateKey: backup.privateKey,
     });
-    return record;
+    await vault.settings.delete('restoreUnfinished');
   }
 
   private async restoreEpochKeys(recipientId: string, keyPair: CryptoKeyPair): Promise<number> {
@@ -282,10 +313,10 @@ export class AccountRecovery {
   }
 
   /** Publishes the user's bundle again with the backup's public key (or none), keeping identity and devices. */
-  private async republish(backup: Backup | null): Promise<void> {
+  private async republish(backup: Backup | null, device?: DeviceRecord): Promise<void> {
     const { adapter, userId } = this.options;
     const [bundle] = await adapter.fetchKeys([userId]);
-    const device = await this.options.device();
+    device ??= await this.options.device();
     if (!bundle || bundle.identityKey !== toBase64Url(await exportSpki(device.identity.publicKey)))
       throw new RecoveryFlowError('not-enabled', 'The server does not hold this device’s keys');
     await adapter.publishKeys({

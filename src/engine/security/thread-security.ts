@@ -193,6 +193,11 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
   private async loadOrCreateDevice(): Promise<DeviceRecord> {
     const { vault, adapter, userId } = this.options;
     const existing = await vault.loadDevice();
+    // A restore an earlier page began and did not finish: the user restores again, and it goes on from there.
+    if (existing && (await this.backup.unfinished())) {
+      this.options.onSetupNeeded?.(['restore']);
+      throw new DeviceSetupError(['restore']);
+    }
     if (existing) {
       await ensurePublished({ adapter, vault, userId, now: this.now }, existing);
       return existing;
