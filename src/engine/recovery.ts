@@ -5,12 +5,12 @@
  */
 
 /**
- * How a browser whose vault is empty can become a device of a user who already has keys on the server.
- * `restore`: with the recovery passphrase (offered only when a backup is stored); `start-fresh`: new keys, and
- * contacts are told the key changed. (Linking from another device will add a third.)
+ * How a browser whose vault is empty can become a device of a user who already has keys on the server: `link`
+ * from the user's other device (device-link.ts); `restore` with the recovery passphrase (offered only when a
+ * backup is stored); `start-fresh`: new keys, and contacts are told the key changed. `finish-restore`, offered
+ * alone: a restore an earlier page began did not finish; the passphrase again finishes it (`restore`).
  */
-/** `link`: from the user's other device (device-link.ts); `restore`: from the recovery backup; `start-fresh`: new keys. */
-export type SetupChoice = 'link' | 'restore' | 'start-fresh';
+export type SetupChoice = 'link' | 'restore' | 'start-fresh' | 'finish-restore';
 
 /**
  * This browser has no keys for a user who already has an identity on the server. Nothing was created or

@@ -191,6 +191,9 @@ export const de: Strings = {
   setupFresh: 'In diesem Browser neu beginnen',
   setupFreshBody:
     'Für diesen Browser werden neue Schlüssel erzeugt. Ihre Kontakte erfahren, dass sich Ihr Schlüssel geändert hat, ältere verschlüsselte Nachrichten sind hier nicht lesbar, und eine Sicherung Ihrer alten Schlüssel wird gelöscht.',
+  setupUnfinished:
+    'Die Wiederherstellung dieses Browsers aus Ihrer Sicherung wurde nicht abgeschlossen. Geben Sie Ihre Wiederherstellungs-Passphrase erneut ein, um sie abzuschließen und Ihre verschlüsselten Nachrichten hier zu lesen.',
+  setupFinishRestore: 'Wiederherstellung abschließen',
   restoreAction: 'Wiederherstellen',
   setupNeededRow:
     'Dieser Browser hat noch keine Schlüssel für Ihr Konto: Verknüpfen Sie ihn, stellen Sie wieder her oder beginnen Sie neu, um dies zu lesen.',

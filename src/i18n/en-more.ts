@@ -154,6 +154,9 @@ export const enMore = {
   setupFresh: 'Start fresh on this browser',
   setupFreshBody:
     'New keys for this browser: contacts are told your key changed, older encrypted messages stay unreadable here, and the backup of your old keys is deleted.',
+  setupUnfinished:
+    'Restoring this browser from your backup did not finish. Enter your recovery passphrase again to finish it and read your encrypted messages here.',
+  setupFinishRestore: 'Finish restoring',
   restoreAction: 'Restore',
   setupNeededRow: 'No keys for your account here yet: link this browser, restore or start fresh.',
   wrongPassphrase: 'That passphrase does not open your backup.',

@@ -175,6 +175,9 @@ export interface Strings {
   setupRestore: string;
   setupFresh: string;
   setupFreshBody: string;
+  /** The setup notice when a restore an earlier page began did not finish, and its one button. */
+  setupUnfinished: string;
+  setupFinishRestore: string;
   restoreAction: string;
   setupNeededRow: string;
   wrongPassphrase: string;

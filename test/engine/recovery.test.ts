@@ -147,7 +147,7 @@ describe('recovery in the engine (two vaults, real IndexedDB and Web Crypto, mem
     const again = await browser(hub, alice, 'new-laptop');
     const setup = await rejection(again.security.ensureDevice());
     expect(setup).to.be.instanceOf(DeviceSetupError);
-    expect(again.setup).to.deep.equal([['restore']]);
+    expect(again.setup).to.deep.equal([['finish-restore']]);
     await again.security.recovery.restore(PASSPHRASE);
     await again.engine.start();
     await again.engine.openThread(hers);

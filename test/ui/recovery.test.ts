@@ -134,6 +134,52 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     await waitForRow(root, 'written before the laptop was lost');
   });
 
+  it('a restore the network cut short: the next page says so, and the passphrase again finishes it', async () => {
+    const { hub, alice, a, ra } = await twoPeople(true);
+    await say(ra, 'written before the laptop was lost');
+    const dialog = await turnOn(ra);
+    confirmButton(dialog).click();
+    await until(() => !!dialog.querySelector('.done'), 30_000);
+    a.remove();
+    await deleteVaultDatabase(vaultDatabaseName(alice));
+
+    // The new laptop's restore publishes its device, then loses the network while fetching the backup's keys.
+    const adapter = hub.adapterFor(alice);
+    const getSealedKeys = adapter.getSealedKeys.bind(adapter);
+    adapter.getSealedKeys = () => Promise.reject(new AdapterError('network', 'network down'));
+    const first = await chatWith(adapter, alice);
+    const firstRoot = first.shadowRoot!;
+    await until(() => !!firstRoot.querySelector('[part~="setup-notice"] [data-choice="restore"]'));
+    firstRoot.querySelector<HTMLButtonElement>('[part~="setup-notice"] [data-choice="restore"]')!.click();
+    await until(() => !!dialogOf(firstRoot)?.open);
+    const restore = dialogOf(firstRoot)!;
+    await typeIn(restore.querySelector<HTMLInputElement>('#recovery-passphrase')!, PASSPHRASE);
+    confirmButton(restore).click();
+    await until(() => !!restore.querySelector('[role="alert"]'), 30_000);
+    first.remove();
+
+    // The page again, online: it does not read as set up; it says the restore did not finish and offers that.
+    adapter.getSealedKeys = getSealedKeys;
+    const again = await chatWith(adapter, alice);
+    const root = again.shadowRoot!;
+    await until(() => !!root.querySelector('[part~="setup-notice"]'));
+    const notice = root.querySelector('[part~="setup-notice"]')!;
+    expect(notice.textContent).to.contain('Restoring this browser from your backup did not finish.');
+    expect([...notice.querySelectorAll('button')].map((b) => b.textContent!.trim())).to.deep.equal([
+      'Finish restoring',
+    ]);
+    await expect(notice).to.be.accessible();
+    notice.querySelector<HTMLButtonElement>('[data-choice="finish-restore"]')!.click();
+    await until(() => !!dialogOf(root)?.open);
+    const finish = dialogOf(root)!;
+    await typeIn(finish.querySelector<HTMLInputElement>('#recovery-passphrase')!, PASSPHRASE);
+    confirmButton(finish).click();
+    await until(() => !!finish.querySelector('.done'), 30_000);
+    expect(root.querySelector('[part~="setup-notice"]')).to.equal(null);
+    await open(again);
+    await waitForRow(root, 'written before the laptop was lost');
+  });
+
   it('shows a server’s error reason as text, never as markup', async () => {
     const payload = '<img src=x onerror="window.__recoveryXss=1">';
     const { ra } = await twoPeople(true, {}, (adapter) => {

@@ -23,11 +23,12 @@ completeEnglish();
  */
 const SETUP_CHOICES: Record<
   SetupChoice,
-  { mode: RecoveryMode | 'link'; label: 'setupLink' | 'setupRestore' | 'setupFresh' }
+  { mode: RecoveryMode | 'link'; label: 'setupLink' | 'setupRestore' | 'setupFresh' | 'setupFinishRestore' }
 > = {
   link: { mode: 'link', label: 'setupLink' },
   restore: { mode: 'restore', label: 'setupRestore' },
   'start-fresh': { mode: 'fresh', label: 'setupFresh' },
+  'finish-restore': { mode: 'restore', label: 'setupFinishRestore' },
 };
 
 const keyIcon = svg`<circle cx="5" cy="8" r="3" /><path d="M8 8h7M12.5 8v3M15 8v2" />`;
@@ -51,7 +52,7 @@ export class RecoveryUi {
     const choices = this.setup.value;
     if (!choices) return nothing;
     return html`<div part="setup-notice" class="recovery-notice" role="status">
-      <span>${t.setupNeeded}</span>
+      <span>${choices.includes('finish-restore') ? t.setupUnfinished : t.setupNeeded}</span>
       ${choices.map((choice) => {
         const { mode, label } = SETUP_CHOICES[choice];
         return html`<button

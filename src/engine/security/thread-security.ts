@@ -195,8 +195,8 @@ export class EncryptedThreads implements ThreadSecurity, TrustActions {
     const existing = await vault.loadDevice();
     // A restore an earlier page began and did not finish: the user restores again, and it goes on from there.
     if (existing && (await this.backup.unfinished())) {
-      this.options.onSetupNeeded?.(['restore']);
-      throw new DeviceSetupError(['restore']);
+      this.options.onSetupNeeded?.(['finish-restore']);
+      throw new DeviceSetupError(['finish-restore']);
     }
     if (existing) {
       await ensurePublished({ adapter, vault, userId, now: this.now }, existing);
