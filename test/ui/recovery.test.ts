@@ -33,6 +33,29 @@ async function turnOn(ra: ShadowRoot): Promise<HTMLDialogElement> {
   return dialog;
 }
 
+/** Alice wrote a message and turned recovery on; then her laptop was lost: its widget and its vault are gone. */
+async function lostLaptop() {
+  const { hub, alice, a, ra } = await twoPeople(true);
+  await say(ra, 'written before the laptop was lost');
+  const dialog = await turnOn(ra);
+  confirmButton(dialog).click();
+  await until(() => !!dialog.querySelector('.done'), 30_000);
+  a.remove();
+  await deleteVaultDatabase(vaultDatabaseName(alice));
+  return { hub, alice };
+}
+
+/** Presses the setup notice's `choice`, types `passphrase` into the dialog it opens and sends it; the dialog. */
+async function restoreFromNotice(root: ShadowRoot, choice: string, passphrase: string) {
+  root.querySelector<HTMLButtonElement>(`[part~="setup-notice"] [data-choice="${choice}"]`)!.click();
+  await until(() => !!dialogOf(root)?.open);
+  const dialog = dialogOf(root)!;
+  await until(() => root.activeElement?.id === 'recovery-passphrase');
+  await typeIn(dialog.querySelector<HTMLInputElement>('#recovery-passphrase')!, passphrase);
+  confirmButton(dialog).click();
+  return dialog;
+}
+
 describe('recovery dialogs (widget, two vaults, real crypto at the production PBKDF2 count)', () => {
   afterEach(cleanUpVaults);
 
@@ -95,13 +118,7 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
   });
 
   it('on a fresh browser offers restore and start fresh; a wrong passphrase is refused; the right one brings history back', async () => {
-    const { hub, alice, a, ra } = await twoPeople(true);
-    await say(ra, 'written before the laptop was lost');
-    const dialog = await turnOn(ra);
-    confirmButton(dialog).click();
-    await until(() => !!dialog.querySelector('.done'), 30_000);
-    a.remove();
-    await deleteVaultDatabase(vaultDatabaseName(alice));
+    const { hub, alice } = await lostLaptop();
 
     const fresh: BmSecureChat = await chatWith(hub.adapterFor(alice), alice);
     const root = fresh.shadowRoot!;
@@ -115,12 +132,7 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
       'Start fresh on this browser',
     ]);
     await expect(root.querySelector('[part~="setup-notice"]')!).to.be.accessible();
-    root.querySelector<HTMLButtonElement>('[part~="setup-notice"] [data-choice="restore"]')!.click();
-    await until(() => !!dialogOf(root)?.open);
-    const restore = dialogOf(root)!;
-    await until(() => root.activeElement?.id === 'recovery-passphrase');
-    await typeIn(restore.querySelector<HTMLInputElement>('#recovery-passphrase')!, 'orbit tulip canyon');
-    confirmButton(restore).click();
+    const restore = await restoreFromNotice(root, 'restore', 'orbit tulip canyon');
     await until(() => !!restore.querySelector('[role="alert"]'), 30_000);
     expect(restore.querySelector('[role="alert"]')!.textContent).to.contain(
       'That passphrase does not open your backup.',
@@ -135,13 +147,7 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
   });
 
   it('a restore the network cut short: the next page says so, and the passphrase again finishes it', async () => {
-    const { hub, alice, a, ra } = await twoPeople(true);
-    await say(ra, 'written before the laptop was lost');
-    const dialog = await turnOn(ra);
-    confirmButton(dialog).click();
-    await until(() => !!dialog.querySelector('.done'), 30_000);
-    a.remove();
-    await deleteVaultDatabase(vaultDatabaseName(alice));
+    const { hub, alice } = await lostLaptop();
 
     // The new laptop's restore publishes its device, then loses the network while fetching the backup's keys.
     const adapter = hub.adapterFor(alice);
@@ -150,11 +156,7 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
     const first = await chatWith(adapter, alice);
     const firstRoot = first.shadowRoot!;
     await until(() => !!firstRoot.querySelector('[part~="setup-notice"] [data-choice="restore"]'));
-    firstRoot.querySelector<HTMLButtonElement>('[part~="setup-notice"] [data-choice="restore"]')!.click();
-    await until(() => !!dialogOf(firstRoot)?.open);
-    const restore = dialogOf(firstRoot)!;
-    await typeIn(restore.querySelector<HTMLInputElement>('#recovery-passphrase')!, PASSPHRASE);
-    confirmButton(restore).click();
+    const restore = await restoreFromNotice(firstRoot, 'restore', PASSPHRASE);
     await until(() => !!restore.querySelector('[role="alert"]'), 30_000);
     first.remove();
 
@@ -169,11 +171,7 @@ describe('recovery dialogs (widget, two vaults, real crypto at the production PB
       'Finish restoring',
     ]);
     await expect(notice).to.be.accessible();
-    notice.querySelector<HTMLButtonElement>('[data-choice="finish-restore"]')!.click();
-    await until(() => !!dialogOf(root)?.open);
-    const finish = dialogOf(root)!;
-    await typeIn(finish.querySelector<HTMLInputElement>('#recovery-passphrase')!, PASSPHRASE);
-    confirmButton(finish).click();
+    const finish = await restoreFromNotice(root, 'finish-restore', PASSPHRASE);
     await until(() => !!finish.querySelector('.done'), 30_000);
     expect(root.querySelector('[part~="setup-notice"]')).to.equal(null);
     await open(again);
