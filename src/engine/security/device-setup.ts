@@ -118,7 +118,8 @@ export async function ensurePublished(options: NewDeviceOptions, record: DeviceR
   const held = bundle?.identityKey ?? null;
   const ours = toBase64Url(await exportSpki(publicKey));
   if (pending?.deviceId === record.deviceId) {
-    if (pending.kind === 'first' && held !== ours && held === pending.replaces)
+    // `replaces` is never this identity (it was made after), so the server holding it means not yet published.
+    if (pending.kind === 'first' && held === pending.replaces)
       return publishFirstDevice(options, record, identity);
     if (pending.kind === 'restored' && bundle && held === ours)
       return publishRestored(options, record, identity, bundle);
